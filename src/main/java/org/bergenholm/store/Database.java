@@ -1,0 +1,93 @@
+package org.bergenholm.store;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one MongoDB connection of the appliance. With no URI it starts the embedded
+ * mongo-java-server (H2 MVStore file under the data directory) on a loopback port and
+ * reaches it through the same driver, so every code path is the one a real MongoDB sees.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    public static final String DEFAULT_NAME = "bergenholm";
+
+    private final MongoServer embedded;
+    private final MongoClient client;
+    private final MongoDatabase db;
+    private final String description;
+
+    private Database(MongoServer embedded, MongoClient client, String dbName, String description) {
+        this.embedded = embedded;
+        this.client = client;
+        this.db = client.getDatabase(dbName);
+        this.description = description;
+    }
+
+    public static Database embedded(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        Path file = dataDir.resolve("bergenholm.mv");
+        MongoServer server = new MongoServer(new H2Backend(file.toString()));
+        server.bind("127.0.0.1", 0);
+        InetSocketAddress address = server.getLocalAddress();
+        String uri = "mongodb://127.0.0.1:" + address.getPort();
+        log.info("embedded database {} on {}", file, uri);
+        return new Database(server, connect(uri), DEFAULT_NAME, "embedded " + file);
+    }
+
+    public static Database connect(String uri, String defaultName) {
+        ConnectionString cs = new ConnectionString(uri);
+        String name = cs.getDatabase() != null ? cs.getDatabase() : defaultName;
+        return new Database(null, connect(uri), name, "mongodb " + cs.getHosts());
+    }
+
+    private static MongoClient connect(String uri) {
+        MongoClientSettings settings = MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(uri))
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS))
+                .build();
+        return MongoClients.create(settings);
+    }
+
+    public MongoDatabase mongo() {
+        return db;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** True when the server answers a ping. */
+    public boolean ping() {
+        try {
+            db.runCommand(new org.bson.Document("ping", 1));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        if (embedded != null) {
+            embedded.shutdown();
+        }
+    }
+}
