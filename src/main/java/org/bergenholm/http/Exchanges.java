@@ -63,8 +63,8 @@ public final class Exchanges {
         }
         Map<String, Object> params = JSON.convertValue(node, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
         for (String key : params.keySet()) {
-            if (key.isEmpty() || key.startsWith("$") || key.contains(".") || key.equals("_id")) {
-                throw new HttpError(400, "parameter name not allowed: '" + key + "' (empty, '_id', starting with '$' or containing '.')");
+            if (key.isEmpty() || key.startsWith("$") || key.contains(".") || key.equals("_id") || key.equals(org.bergenholm.inventory.ParameterResolver.LITERAL)) {
+                throw new HttpError(400, "parameter name not allowed: '" + key + "' (empty, '_id', '_literal', starting with '$' or containing '.')");
             }
         }
         rejectHugeNumbers(node);

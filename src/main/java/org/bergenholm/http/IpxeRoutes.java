@@ -78,7 +78,11 @@ final class IpxeRoutes {
                 params.put(field, value);
             }
         }
-        if (!inventory.hosts().create(id, params)) {
+        List<String> literal = new java.util.ArrayList<>(params.keySet());
+        literal.remove("groups");
+        Map<String, Object> stored = new LinkedHashMap<>(params);
+        stored.put(org.bergenholm.inventory.ParameterResolver.LITERAL, literal);
+        if (!inventory.hosts().create(id, stored)) {
             throw new HttpError(400, "host " + id + " already exists");
         }
         Map<String, Object> details = new LinkedHashMap<>(params);

@@ -3,7 +3,11 @@ package org.bergenholm.http;
 import static org.bergenholm.http.Exchanges.empty;
 import static org.bergenholm.http.Exchanges.json;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.bergenholm.inventory.ParameterResolver;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.store.ParameterStore;
@@ -52,6 +56,9 @@ final class ParameterRoutes {
             }
             case "PUT" -> {
                 Map<String, Object> params = Exchanges.jsonObject(r.exchange());
+                if (isHost) {
+                    keepLiteralMarks(store, name, params);
+                }
                 if (!store.replace(name, params)) {
                     throw new HttpError(404, singular + " " + name + " not found");
                 }
@@ -82,7 +89,26 @@ final class ParameterRoutes {
         }
         Map<String, Object> params = store.get(name)
                 .orElseThrow(() -> new HttpError(404, singular + " " + name + " not found"));
+        params.remove(ParameterResolver.LITERAL);
         json(r.exchange(), 200, params);
+    }
+
+    /**
+     * A value a machine registered stays data after a GET-edit-PUT round trip as long as
+     * it is unchanged; a new value is the user's, and renders like any other.
+     */
+    private static void keepLiteralMarks(ParameterStore store, String name, Map<String, Object> params) {
+        store.get(name).ifPresent(old -> {
+            List<String> kept = new ArrayList<>();
+            for (String key : ParameterResolver.groupList(old.get(ParameterResolver.LITERAL))) {
+                if (params.containsKey(key) && Objects.equals(params.get(key), old.get(key))) {
+                    kept.add(key);
+                }
+            }
+            if (!kept.isEmpty()) {
+                params.put(ParameterResolver.LITERAL, kept);
+            }
+        });
     }
 
     private void mark(Request r, String name, String installed) {

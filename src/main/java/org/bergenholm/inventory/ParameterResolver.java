@@ -20,6 +20,11 @@ import org.bergenholm.render.TemplateRenderer;
  */
 public final class ParameterResolver {
     static final int MAX_ROUNDS = 10;
+    /**
+     * Stored beside a host's parameters: names of parameters whose values are data sent by
+     * a machine (registration), never template source. Not shown by the API.
+     */
+    public static final String LITERAL = "_literal";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TemplateRenderer renderer;
@@ -47,9 +52,45 @@ public final class ParameterResolver {
         Merged merged = mergeGroups(groupList(hostParams.get("groups")), fetch);
         Map<String, Object> params = merged.params();
         params.putAll(hostParams);
+        params.remove(LITERAL);
         params.put("uuid", hostId);
         params.put("groups", merged.visited());
-        return render(hostId, params);
+        // Literal values take part in rendering as inert placeholders, so no round can
+        // read them as template source, and come back as their text at the end.
+        Map<String, String> shielded = new LinkedHashMap<>();
+        for (String key : groupList(hostParams.get(LITERAL))) {
+            if (params.get(key) instanceof String text) {
+                String placeholder = "\u0001" + shielded.size() + "\u0001";
+                shielded.put(placeholder, text);
+                params.put(key, placeholder);
+            }
+        }
+        Map<String, Object> rendered = render(hostId, params);
+        return shielded.isEmpty() ? rendered : unshield(rendered, shielded);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T unshield(T value, Map<String, String> shielded) {
+        if (value instanceof String s) {
+            if (s.indexOf('\u0001') < 0) {
+                return value;
+            }
+            for (Map.Entry<String, String> e : shielded.entrySet()) {
+                s = s.replace(e.getKey(), e.getValue());
+            }
+            return (T) s;
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), unshield(v, shielded)));
+            return (T) out;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(unshield(v, shielded)));
+            return (T) out;
+        }
+        return value;
     }
 
     private static Map<String, Map<String, Object>> fetchTree(List<String> roots,

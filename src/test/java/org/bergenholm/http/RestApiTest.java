@@ -159,6 +159,15 @@ class RestApiTest {
         JsonNode stored = json(server.get("/api/1.0/hosts/u1"));
         assertEquals(JSON.readTree("{\"groups\":[\"default\"],\"manufacturer\":\"QEMU\",\"product\":\"Standard PC\",\"serial\":\"S1\",\"hostname\":\"{{ 7*7 }}\"}"), stored);
         assertEquals("#!ipxe\necho boot u1 {{ 7*7 }}", server.get("/ipxe/script/u1").body(), "registration data is never rendered");
+        assertEquals("{{ 7*7 }}", json(server.get("/api/1.0/hosts/u1?params=all")).get("hostname").asText());
+
+        // An edit that keeps the registered value keeps it data; one that changes it is the user's template.
+        assertEquals(202, server.json("PUT", "/api/1.0/hosts/u1", "{\"groups\":[\"default\"],\"hostname\":\"{{ 7*7 }}\",\"label\":\"n-{{hostname}}\"}").status());
+        JsonNode kept = json(server.get("/api/1.0/hosts/u1?params=all"));
+        assertEquals("{{ 7*7 }}", kept.get("hostname").asText());
+        assertEquals("n-{{ 7*7 }}", kept.get("label").asText(), "inserted into another parameter, still text");
+        assertEquals(202, server.json("PUT", "/api/1.0/hosts/u1", "{\"hostname\":\"{{ 6*7 }}\"}").status());
+        assertEquals("42", json(server.get("/api/1.0/hosts/u1?params=all")).get("hostname").asText());
     }
 
     @Test
