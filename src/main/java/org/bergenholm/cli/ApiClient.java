@@ -99,11 +99,11 @@ public final class ApiClient {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(r.statusCode(), r.body());
         } catch (ConnectException e) {
-            throw new ClientException("cannot reach " + shown(baseUrl) + ": " + connectReason(e));
+            throw new ClientException.Unreachable("cannot reach " + shown(baseUrl) + ": " + connectReason(e));
         } catch (HttpTimeoutException e) {
-            throw new ClientException("cannot reach " + shown(baseUrl) + ": timed out");
+            throw new ClientException.Unreachable("cannot reach " + shown(baseUrl) + ": timed out");
         } catch (IOException e) {
-            throw new ClientException("cannot reach " + shown(baseUrl) + ": "
+            throw new ClientException.Unreachable("cannot reach " + shown(baseUrl) + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

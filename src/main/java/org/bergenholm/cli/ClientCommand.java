@@ -2,6 +2,7 @@ package org.bergenholm.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Spec;
  * on stderr and exit code 1 here, so the behaviour does not depend on how Main sets up its
  * exception handlers, and no stack trace ever reaches the user.
  */
+@Command(mixinStandardHelpOptions = true)
 public abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;

@@ -70,6 +70,8 @@ public final class ImportCommand extends ClientCommand {
             ApiClient.Response u = api.exchange("PUT", path, body, type);
             return u.status() < 300 ? "updated " + label
                     : "failed " + label + ": " + u.status() + " " + ApiClient.errorMessage(u);
+        } catch (ClientException.Unreachable e) {
+            throw e; // one line for the whole import, not one per entry
         } catch (ClientException e) {
             return "failed " + label + ": " + e.getMessage();
         }
