@@ -138,8 +138,10 @@ public final class ApiClient {
 
     private static String connectReason(ConnectException e) {
         // The JDK often leaves the message empty for a refused connection.
-        if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
-            return "unknown host";
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return "unknown host";
+            }
         }
         String m = e.getMessage();
         return m == null || m.isBlank() || m.toLowerCase().contains("refused") ? "connection refused" : m;
