@@ -1,0 +1,68 @@
+package org.bergenholm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bergenholm.config.ApplianceConfig;
+import org.bergenholm.events.StoredEventLog;
+import org.bergenholm.http.Health;
+import org.bergenholm.http.HttpServer;
+import org.bergenholm.images.StreamingImageServer;
+import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.SeedLoader;
+import org.bergenholm.power.DummyPowerDriver;
+import org.bergenholm.power.PowerDriver;
+import org.bergenholm.render.TemplateRenderer;
+import org.bergenholm.store.Database;
+import org.bergenholm.store.EventStore;
+import org.bergenholm.store.ParameterStore;
+import org.bergenholm.store.TemplateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where the appliance's parts are built and connected. */
+public final class Appliance implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Appliance.class);
+
+    private final Database database;
+    private final StoredEventLog events;
+    private final HttpServer http;
+
+    public Appliance(ApplianceConfig config) throws Exception {
+        this.database = config.mongoUri() == null
+                ? Database.embedded(config.dataDir())
+                : Database.connect(config.mongoUri(), Database.DEFAULT_NAME);
+        try {
+            this.events = new StoredEventLog(new EventStore(database), config.eventsPerHost());
+            Inventory inventory = new Inventory(new ParameterStore(database, "hosts"), new ParameterStore(database, "groups"),
+                    new TemplateStore(database), new TemplateRenderer(), events);
+            if (!"none".equals(config.seed())) {
+                new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
+            }
+            Map<String, PowerDriver> drivers = new LinkedHashMap<>();
+            drivers.put("dummy", new DummyPowerDriver());
+            Health health = new Health();
+            health.add("database", database::ping);
+            this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
+                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health);
+            http.start();
+            health.add("http", () -> true);
+            log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
+        } catch (Exception | Error e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        events.close();
+        database.close();
+    }
+}

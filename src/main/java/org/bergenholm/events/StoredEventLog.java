@@ -1,0 +1,123 @@
+package org.bergenholm.events;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bergenholm.store.EventStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events to the database from one background thread, in batches, so that a DHCP
+ * packet or a script request never waits on the timeline. Keeps at most
+ * {@code perHostLimit} events per host.
+ */
+public final class StoredEventLog implements EventLog, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StoredEventLog.class);
+    private static final int QUEUE = 10_000;
+    private static final int TRIM_EVERY = 100;
+
+    private final EventStore store;
+    private final int perHostLimit;
+    private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final Map<String, Integer> sinceTrim = new HashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public StoredEventLog(EventStore store, int perHostLimit) {
+        this.store = store;
+        this.perHostLimit = perHostLimit;
+        this.writer = new Thread(this::drain, "event-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void record(String hostId, String step, Map<String, Object> details) {
+        if (hostId == null) {
+            return;
+        }
+        Event e = new Event(Instant.now(), hostId, step, new LinkedHashMap<>(details));
+        if (!queue.offer(e) && dropped.incrementAndGet() % 1000 == 1) {
+            log.warn("event queue full, {} events dropped so far", dropped.get());
+        }
+    }
+
+    public List<Event> forHost(String host) {
+        flush();
+        return store.forHost(host, perHostLimit);
+    }
+
+    public List<Event> since(Instant since, int limit) {
+        flush();
+        return store.since(since, limit);
+    }
+
+    /** Waits (briefly) until what was recorded so far is stored, so reads see it. */
+    public void flush() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while ((!queue.isEmpty() || busy) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private volatile boolean busy;
+
+    private void drain() {
+        List<Event> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Event first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                busy = true;
+                batch.add(first);
+                queue.drainTo(batch, 499);
+                store.insert(batch);
+                trimIfDue(batch);
+            } catch (InterruptedException ie) {
+                break;
+            } catch (RuntimeException ex) {
+                log.warn("could not store {} events: {}", batch.size(), ex.getMessage());
+            } finally {
+                batch.clear();
+                busy = false;
+            }
+        }
+    }
+
+    private void trimIfDue(List<Event> batch) {
+        for (Event e : batch) {
+            int n = sinceTrim.merge(e.host(), 1, Integer::sum);
+            if (n >= TRIM_EVERY) {
+                sinceTrim.remove(e.host());
+                store.trim(e.host(), perHostLimit);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(5000);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.bergenholm.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reading bodies within the limits and writing JSON answers. */
+public final class Exchanges {
+    public static final int MAX_BODY = 1024 * 1024;
+    public static final int MAX_JSON_DEPTH = 32;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build());
+    }
+
+    private Exchanges() {
+    }
+
+    public static byte[] body(HttpServerExchange exchange) throws IOException {
+        long declared = exchange.getRequestContentLength();
+        if (declared > MAX_BODY) {
+            throw new HttpError(413, "request body is larger than " + MAX_BODY + " bytes");
+        }
+        exchange.startBlocking();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[16384];
+        try (InputStream in = exchange.getInputStream()) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                if (out.size() + n > MAX_BODY) {
+                    throw new HttpError(413, "request body is larger than " + MAX_BODY + " bytes");
+                }
+                out.write(buf, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    public static String text(HttpServerExchange exchange) throws IOException {
+        return new String(body(exchange), StandardCharsets.UTF_8);
+    }
+
+    /** The body as a JSON object of parameters; 400 for anything else. */
+    public static Map<String, Object> jsonObject(HttpServerExchange exchange) throws IOException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(body(exchange));
+        } catch (JsonProcessingException e) {
+            throw new HttpError(400, "body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new HttpError(400, "body must be a JSON object, not " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+        }
+        Map<String, Object> params = JSON.convertValue(node, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class));
+        for (String key : params.keySet()) {
+            if (key.isEmpty() || key.startsWith("$") || key.contains(".") || key.equals("_id")) {
+                throw new HttpError(400, "parameter name not allowed: '" + key + "' (empty, '_id', starting with '$' or containing '.')");
+            }
+        }
+        rejectHugeNumbers(node);
+        return params;
+    }
+
+    private static void rejectHugeNumbers(JsonNode node) {
+        if (node.isBigInteger()) {
+            throw new HttpError(400, "number out of range: " + node.asText());
+        }
+        node.forEach(Exchanges::rejectHugeNumbers);
+    }
+
+    public static void json(HttpServerExchange exchange, int status, Object value) {
+        try {
+            send(exchange, status, "application/json", JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void send(HttpServerExchange exchange, int status, String contentType, String body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+    }
+
+    public static void empty(HttpServerExchange exchange, int status) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        exchange.endExchange();
+    }
+}

@@ -1,0 +1,105 @@
+package org.bergenholm.http;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bergenholm.events.EventLog;
+import org.bergenholm.images.ImageRequest;
+import org.bergenholm.images.ImageServer;
+import org.bergenholm.inventory.Inventory;
+import org.bergenholm.render.TemplateException;
+
+/** `/ipxe/…`: what booting machines call (script, register, kernel, module/initrd). */
+final class IpxeRoutes {
+    private static final List<String> REGISTER_FIELDS = List.of("manufacturer", "product", "serial", "asset", "hostname");
+
+    private final Inventory inventory;
+    private final ImageServer images;
+    private final EventLog events;
+
+    IpxeRoutes(Inventory inventory, ImageServer images, EventLog events) {
+        this.inventory = inventory;
+        this.images = images;
+        this.events = events;
+    }
+
+    void handle(Request r) throws Exception {
+        String what = r.segment(0);
+        switch (what) {
+            case "script" -> script(r, r.name(1));
+            case "register" -> register(r, r.name(1));
+            case "kernel" -> image(r, r.name(1), "kernel", "kernel");
+            case "module", "initrd" -> {
+                String id = r.segment(1);
+                String n = r.size() >= 3 ? r.segment(2) : null;
+                if (n != null && !n.matches("\\d{1,4}")) {
+                    throw new HttpError(400, "module number must be a small integer, not '" + n + "'");
+                }
+                String key = n == null ? "module0" : "module" + Integer.parseInt(n);
+                boolean fallback = n == null || Integer.parseInt(n) == 0;
+                image(r, checkedName(id), key, fallback ? "module" : null);
+            }
+            default -> throw new HttpError(404, "no such iPXE resource: " + what);
+        }
+    }
+
+    private static String checkedName(String id) {
+        String problem = org.bergenholm.inventory.Names.problem(id);
+        if (problem != null) {
+            throw new HttpError(400, "invalid name: " + problem);
+        }
+        return id;
+    }
+
+    private void script(Request r, String id) {
+        Map<String, Object> params = inventory.resolveHostOrRegister(id);
+        Object name = params.get("ipxe_script");
+        if (!(name instanceof String template)) {
+            throw new HttpError(404, "host " + id + " has no ipxe_script");
+        }
+        String text;
+        try {
+            text = inventory.renderTemplate(template, id, params)
+                    .orElseThrow(() -> new HttpError(404, "ipxe_script of host " + id + " names template '" + template + "', which does not exist"));
+        } catch (TemplateException e) {
+            throw new HttpError(500, "cannot render " + e.getMessage());
+        }
+        events.record(id, "script served", Map.of("template", template));
+        Exchanges.send(r.exchange(), 200, "text/plain; charset=utf-8", text);
+    }
+
+    private void register(Request r, String id) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("groups", List.of("default"));
+        for (String field : REGISTER_FIELDS) {
+            String value = r.query(field);
+            if (value != null) {
+                // Stored as text and never rendered: machines choose these values.
+                params.put(field, value);
+            }
+        }
+        if (!inventory.hosts().create(id, params)) {
+            throw new HttpError(400, "host " + id + " already exists");
+        }
+        Map<String, Object> details = new LinkedHashMap<>(params);
+        details.remove("groups");
+        events.record(id, "registered", details);
+        Exchanges.empty(r.exchange(), 201);
+    }
+
+    private void image(Request r, String id, String key, String fallbackKey) throws Exception {
+        Map<String, Object> params = inventory.resolveHostOrRegister(id);
+        Object url = params.get(key);
+        if (url == null && fallbackKey != null) {
+            url = params.get(fallbackKey);
+        }
+        if (!(url instanceof String u) || u.isEmpty()) {
+            throw new HttpError(404, "host " + id + " has no " + (fallbackKey != null && !fallbackKey.equals(key) ? key + " or " + fallbackKey : key));
+        }
+        Object proxy = params.get("proxy_url");
+        boolean cache = !Boolean.FALSE.equals(params.get("cache")) && !"false".equals(params.get("cache"));
+        String label = key.equals("kernel") ? "kernel" : "initrd " + key.substring("module".length());
+        images.serve(r.exchange(), new ImageRequest(id, label, u,
+                proxy instanceof String p && !p.isEmpty() ? p : null, cache));
+    }
+}

@@ -1,0 +1,121 @@
+package org.bergenholm.inventory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bergenholm.events.EventLog;
+import org.bergenholm.render.TemplateRenderer;
+import org.bergenholm.store.ParameterStore;
+import org.bergenholm.store.TemplateStore;
+
+/** Hosts, groups and templates, and what is derived from them: resolved parameters, rendered templates. */
+public final class Inventory implements HostLookup {
+    public static final String REGISTER_HOST = "register";
+    public static final String INSTALLED_GROUP = "installed";
+
+    private final ParameterStore hosts;
+    private final ParameterStore groups;
+    private final TemplateStore templates;
+    private final ParameterResolver resolver;
+    private final TemplateRenderer renderer;
+    private final EventLog events;
+
+    public Inventory(ParameterStore hosts, ParameterStore groups, TemplateStore templates,
+            TemplateRenderer renderer, EventLog events) {
+        this.hosts = hosts;
+        this.groups = groups;
+        this.templates = templates;
+        this.renderer = renderer;
+        this.resolver = new ParameterResolver(renderer);
+        this.events = events;
+    }
+
+    public ParameterStore hosts() {
+        return hosts;
+    }
+
+    public ParameterStore groups() {
+        return groups;
+    }
+
+    public TemplateStore templates() {
+        return templates;
+    }
+
+    public TemplateRenderer renderer() {
+        return renderer;
+    }
+
+    /**
+     * `params=all` of a host; an id with no document takes the `register` host's
+     * parameters, which is how unknown machines get the registration script.
+     */
+    public Map<String, Object> resolveHostOrRegister(String hostId) {
+        Map<String, Object> own = hosts.get(hostId)
+                .or(() -> hosts.get(REGISTER_HOST))
+                .orElseGet(LinkedHashMap::new);
+        return resolver.resolveHost(hostId, own, groups::getAll);
+    }
+
+    @Override
+    public Optional<Map<String, Object>> resolve(String hostId) {
+        return hosts.get(hostId).map(own -> resolver.resolveHost(hostId, own, groups::getAll));
+    }
+
+    /** A group's `params=all`: the merge of its parents and itself, unrendered. */
+    public Optional<Map<String, Object>> resolveGroup(String name) {
+        if (groups.get(name).isEmpty()) {
+            return Optional.empty();
+        }
+        ParameterResolver.Merged merged = resolver.mergeGroups(List.of(name), groups::getAll);
+        Map<String, Object> params = merged.params();
+        List<String> ancestors = new ArrayList<>(merged.visited());
+        ancestors.remove(name);
+        params.put("groups", ancestors);
+        return Optional.of(params);
+    }
+
+    /** Renders template {@code name} for a host; empty when there is no such template. */
+    public Optional<String> renderTemplate(String name, String hostId, Map<String, Object> params) {
+        Optional<String> source = templates.content(name);
+        return source.map(text -> renderer.render("template " + name, text, params));
+    }
+
+    @Override
+    public Optional<String> hostIdByMac(String mac) {
+        return hosts.names(Map.of("mac", mac)).stream().findFirst();
+    }
+
+    @Override
+    public Optional<String> hostIdByAddress(String ipv4) {
+        return hosts.names(Map.of("ipaddr", ipv4)).stream().findFirst();
+    }
+
+    /** Adds or removes group `installed`; result says whether the host exists and whether anything changed. */
+    public MarkResult mark(String hostId, boolean installed) {
+        Optional<Map<String, Object>> host = hosts.get(hostId);
+        if (host.isEmpty()) {
+            return MarkResult.UNKNOWN_HOST;
+        }
+        Map<String, Object> params = host.get();
+        List<String> list = ParameterResolver.groupList(params.get("groups"));
+        if (installed == list.contains(INSTALLED_GROUP)) {
+            return MarkResult.UNCHANGED;
+        }
+        if (installed) {
+            list.add(INSTALLED_GROUP);
+        } else {
+            list.removeIf(INSTALLED_GROUP::equals);
+        }
+        params.put("groups", list);
+        if (!hosts.replace(hostId, params)) {
+            return MarkResult.UNKNOWN_HOST;
+        }
+        events.record(hostId, installed ? "installed marked" : "installed unmarked", Map.of());
+        return MarkResult.CHANGED;
+    }
+
+    public enum MarkResult { CHANGED, UNCHANGED, UNKNOWN_HOST }
+}

@@ -1,0 +1,151 @@
+package org.bergenholm.inventory;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.bergenholm.render.TemplateRenderer;
+
+/**
+ * Parameter inheritance and rendering exactly as Bergenholm 1.0 did it (SPEC "Parameter
+ * resolution"). Groups are fetched a generation at a time, so resolving costs one
+ * database round trip per level of the group tree, not one per group.
+ */
+public final class ParameterResolver {
+    static final int MAX_ROUNDS = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TemplateRenderer renderer;
+
+    public ParameterResolver(TemplateRenderer renderer) {
+        this.renderer = renderer;
+    }
+
+    /** Merge of the groups named, parents first, later names overriding earlier ones. */
+    public Merged mergeGroups(List<String> names, Function<Collection<String>, Map<String, Map<String, Object>>> fetch) {
+        Map<String, Map<String, Object>> groups = fetchTree(names, fetch);
+        Map<String, Object> params = new LinkedHashMap<>();
+        Set<String> visited = new LinkedHashSet<>();
+        merge(names, groups, visited, params);
+        return new Merged(params, new ArrayList<>(visited));
+    }
+
+    /** The merged, unrendered parameters and the groups visited, in visit order. */
+    public record Merged(Map<String, Object> params, List<String> visited) {
+    }
+
+    /** A host's `params=all`: groups, then its own parameters, `uuid`, `groups`, rendered. */
+    public Map<String, Object> resolveHost(String hostId, Map<String, Object> hostParams,
+            Function<Collection<String>, Map<String, Map<String, Object>>> fetch) {
+        Merged merged = mergeGroups(groupList(hostParams.get("groups")), fetch);
+        Map<String, Object> params = merged.params();
+        params.putAll(hostParams);
+        params.put("uuid", hostId);
+        params.put("groups", merged.visited());
+        return render(hostId, params);
+    }
+
+    private static Map<String, Map<String, Object>> fetchTree(List<String> roots,
+            Function<Collection<String>, Map<String, Map<String, Object>>> fetch) {
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+        Set<String> asked = new HashSet<>();
+        Set<String> next = new LinkedHashSet<>(roots);
+        while (!next.isEmpty()) {
+            asked.addAll(next);
+            Map<String, Map<String, Object>> generation = fetch.apply(next);
+            found.putAll(generation);
+            next = new LinkedHashSet<>();
+            for (Map<String, Object> g : generation.values()) {
+                for (String parent : groupList(g.get("groups"))) {
+                    if (!asked.contains(parent)) {
+                        next.add(parent);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void merge(List<String> names, Map<String, Map<String, Object>> groups,
+            Set<String> visited, Map<String, Object> into) {
+        for (String name : names) {
+            if (!visited.add(name)) {
+                continue;
+            }
+            Map<String, Object> group = groups.get(name);
+            if (group == null) {
+                continue;
+            }
+            merge(groupList(group.get("groups")), groups, visited, into);
+            group.forEach((k, v) -> {
+                if (!k.equals("groups")) {
+                    into.put(k, v);
+                }
+            });
+        }
+    }
+
+    /** `groups` as a list: a plain string is a list of one. */
+    public static List<String> groupList(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof String s) {
+            out.add(s);
+        } else if (value instanceof Collection<?> c) {
+            for (Object o : c) {
+                out.add(String.valueOf(o));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Renders keys and values with the parameters themselves as context, until nothing
+     * changes or {@link #MAX_ROUNDS} rounds; lists and objects go through their JSON text.
+     */
+    Map<String, Object> render(String hostId, Map<String, Object> params) {
+        Map<String, Object> current = params;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            Map<String, Object> next = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> e : current.entrySet()) {
+                String key = renderText("parameter name " + e.getKey(), e.getKey(), current);
+                next.put(key, renderValue(e.getKey(), e.getValue(), current));
+            }
+            if (next.equals(current)) {
+                break;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    private Object renderValue(String key, Object value, Map<String, Object> context) {
+        if (value instanceof String s) {
+            return renderText("parameter " + key, s, context);
+        }
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            try {
+                String json = JSON.writeValueAsString(value);
+                String rendered = renderText("parameter " + key, json, context);
+                return rendered.equals(json) ? value : JSON.readValue(rendered, Object.class);
+            } catch (JsonProcessingException ex) {
+                return value;
+            }
+        }
+        return value;
+    }
+
+    private String renderText(String what, String text, Map<String, Object> context) {
+        // Text with no markup renders to itself, except for what Jinja2's lexer normalises.
+        if (text.indexOf('{') < 0 && text.indexOf('\r') < 0 && !text.endsWith("\n")) {
+            return text;
+        }
+        return renderer.render(what, text, context);
+    }
+}

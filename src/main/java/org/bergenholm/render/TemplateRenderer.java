@@ -1,0 +1,97 @@
+package org.bergenholm.render;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.tree.Node;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Renders templates with Jinjava, configured and patched to give the output Python's
+ * Jinja2 (default environment) gives: no autoescape, one trailing newline dropped,
+ * `\r\n` read as `\n`, Python-style printing of values. Parsed templates are cached by
+ * their text, so a template is parsed again only when its text changes.
+ */
+public final class TemplateRenderer {
+    private static final int CACHE_LIMIT = 2048;
+
+    private final Jinjava jinjava;
+    private final Map<String, Node> parsed = new ConcurrentHashMap<>();
+
+    public TemplateRenderer() {
+        LegacyOverrides jinja2 = LegacyOverrides.newBuilder()
+                .withUsePyishObjectMapper(true)
+                .withIterateOverMapKeys(true)
+                .withEvaluateMapKeys(true)
+                .withUseNaturalOperatorPrecedence(true)
+                .withParseWhitespaceControlStrictly(true)
+                .withKeepNullableLoopValues(true)
+                .build();
+        JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withLegacyOverrides(jinja2)
+                .withNestedInterpretationEnabled(false)
+                .withFailOnUnknownTokens(false)
+                .withMaxOutputSize(16L * 1024 * 1024)
+                .withMaxRenderDepth(10)
+                .build();
+        this.jinjava = new Jinjava(config);
+    }
+
+    /** Parses {@code source}; throws naming {@code name} and the line on a syntax error. */
+    public void check(String name, String source) {
+        render(name, source, Map.of());
+    }
+
+    public String render(String name, String source, Map<String, ?> params) {
+        String text = jinja2Source(source);
+        Context context = new Context(jinjava.getGlobalContext(), params, null, false);
+        java.util.Set<String> nulls = new java.util.HashSet<>();
+        params.forEach((k, v) -> {
+            if (v == null) {
+                nulls.add(k);
+            }
+        });
+        context.setExpressionStrategy(new Jinja2Output(nulls));
+        JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
+        JinjavaInterpreter.pushCurrent(interpreter);
+        try {
+            Node tree = parsed.get(text);
+            if (tree == null) {
+                tree = interpreter.parse(text);
+                failOnFatal(name, interpreter.getErrorsCopy());
+                if (parsed.size() >= CACHE_LIMIT) {
+                    parsed.clear();
+                }
+                parsed.put(text, tree);
+            }
+            String out = interpreter.render(tree, false);
+            failOnFatal(name, interpreter.getErrorsCopy());
+            return out;
+        } catch (TemplateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new TemplateException(name, interpreter.getLineNumber(), String.valueOf(e.getMessage()));
+        } finally {
+            JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    private static void failOnFatal(String name, List<TemplateError> errors) {
+        for (TemplateError e : errors) {
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+                throw new TemplateException(name, e.getLineno(), e.getMessage());
+            }
+        }
+    }
+
+    /** Jinja2's lexer reads newlines as `\n` and drops a single trailing newline. */
+    static String jinja2Source(String source) {
+        String text = source.indexOf('\r') >= 0 ? source.replace("\r\n", "\n").replace('\r', '\n') : source;
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+    }
+}
