@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** `bergenholm`: the server (`serve`) and the clients of its REST API. */
 @Command(name = "bergenholm", mixinStandardHelpOptions = true, version = "bergenholm 2.0.0",
         description = "Network boot and kickstart install appliance.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, HostCommand.class, GroupCommand.class, TemplateCommand.class,
+                PowerCommand.class, ImportCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
