@@ -55,6 +55,10 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
+    public Database database() {
+        return database;
+    }
+
     public int httpPort() {
         return http.port();
     }

@@ -27,9 +27,11 @@ public final class Database implements AutoCloseable {
     private final MongoClient client;
     private final MongoDatabase db;
     private final String description;
+    private final CommandCounter counter;
 
-    private Database(MongoServer embedded, MongoClient client, String dbName, String description) {
+    private Database(MongoServer embedded, MongoClient client, CommandCounter counter, String dbName, String description) {
         this.embedded = embedded;
+        this.counter = counter;
         this.client = client;
         this.db = client.getDatabase(dbName);
         this.description = description;
@@ -47,18 +49,21 @@ public final class Database implements AutoCloseable {
         InetSocketAddress address = server.getLocalAddress();
         String uri = "mongodb://127.0.0.1:" + address.getPort();
         log.info("embedded database {} on {}", file, uri);
-        return new Database(server, connect(uri), DEFAULT_NAME, "embedded " + file);
+        CommandCounter counter = new CommandCounter();
+        return new Database(server, connect(uri, counter), counter, DEFAULT_NAME, "embedded " + file);
     }
 
     public static Database connect(String uri, String defaultName) {
         ConnectionString cs = new ConnectionString(uri);
         String name = cs.getDatabase() != null ? cs.getDatabase() : defaultName;
-        return new Database(null, connect(uri), name, "mongodb " + cs.getHosts());
+        CommandCounter counter = new CommandCounter();
+        return new Database(null, connect(uri, counter), counter, name, "mongodb " + cs.getHosts());
     }
 
-    private static MongoClient connect(String uri) {
+    private static MongoClient connect(String uri, CommandCounter counter) {
         MongoClientSettings settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
+                .addCommandListener(counter)
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
                 .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS))
                 .build();
@@ -67,6 +72,11 @@ public final class Database implements AutoCloseable {
 
     public MongoDatabase mongo() {
         return db;
+    }
+
+    /** Commands sent to the database so far, by name ("find", "insert", ...). */
+    public long commands(String name) {
+        return counter.count(name);
     }
 
     public String description() {

@@ -38,6 +38,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, false, seed);
     }
 
+    /** Commands of this name sent to the database so far. */
+    public long databaseCommands(String name) {
+        return appliance.database().commands(name);
+    }
+
     public String url() {
         return "http://127.0.0.1:" + appliance.httpPort();
     }
