@@ -37,6 +37,8 @@ public final class TftpServer implements AutoCloseable {
     private final TftpCounters counters = TftpCounters.zero();
     private final AtomicInteger active = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    /** Clients with a running transfer; a retransmitted RRQ must not start a second one. */
+    private final java.util.Set<InetSocketAddress> busy = ConcurrentHashMap.newKeySet();
     /** Single-port mode only: transfers keyed by client address:port. */
     private final Map<InetSocketAddress, TransferChannel.Shared> byClient = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
@@ -107,6 +109,9 @@ public final class TftpServer implements AutoCloseable {
         if (opcode == Packets.ERROR) {
             return; // never answer an error with an error
         }
+        if (opcode == Packets.RRQ && busy.contains(from)) {
+            return; // the running transfer is already retransmitting its first packet
+        }
         try {
             TFTPPacket parsed = TFTPPacket.newTFTPPacket(packet);
             if (!(parsed instanceof TFTPReadRequestPacket)) {
@@ -143,6 +148,7 @@ public final class TftpServer implements AutoCloseable {
             active.decrementAndGet();
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "too many transfers from " + client.getAddress());
         }
+        busy.add(client);
         TransferChannel channel;
         try {
             channel = openChannel(client);
@@ -185,6 +191,7 @@ public final class TftpServer implements AutoCloseable {
     }
 
     private void release(InetSocketAddress client, AtomicInteger mine) {
+        busy.remove(client);
         active.decrementAndGet();
         if (mine.decrementAndGet() == 0) {
             perClient.remove(client.getAddress(), mine);
