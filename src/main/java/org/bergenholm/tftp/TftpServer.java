@@ -36,7 +36,7 @@ public final class TftpServer implements AutoCloseable {
     private final FileCache cache = new FileCache();
     private final TftpCounters counters = TftpCounters.zero();
     private final AtomicInteger active = new AtomicInteger();
-    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
     /** Clients with a running transfer; a retransmitted RRQ must not start a second one. */
     private final java.util.Set<InetSocketAddress> busy = ConcurrentHashMap.newKeySet();
     /** Single-port mode only: transfers keyed by client address:port. */
@@ -46,6 +46,8 @@ public final class TftpServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Open transfer channels, closed on shutdown so no transfer thread lingers in receive(). */
+    private final java.util.Set<TransferChannel> channels = ConcurrentHashMap.newKeySet();
     private DatagramSocket socket;
     private Thread listener;
 
@@ -81,6 +83,7 @@ public final class TftpServer implements AutoCloseable {
             socket.close();
         }
         workers.shutdownNow();
+        channels.forEach(TransferChannel::close);
     }
 
     private void listen() {
@@ -138,13 +141,17 @@ public final class TftpServer implements AutoCloseable {
     private void admit(InetSocketAddress client, ReadRequest request) throws IOException, TftpException {
         Path file = BootAssets.resolve(root, request.filename());
         byte[] bytes = cache.read(file, request.netascii());
-        AtomicInteger mine = perClient.computeIfAbsent(client.getAddress(), a -> new AtomicInteger());
         if (active.incrementAndGet() > config.maxTransfers()) {
             active.decrementAndGet();
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "server busy, too many transfers");
         }
-        if (mine.incrementAndGet() > config.maxPerClient()) {
-            mine.decrementAndGet();
+        boolean[] admitted = {false};
+        perClient.compute(client.getAddress(), (address, count) -> {
+            int current = count == null ? 0 : count;
+            admitted[0] = current < config.maxPerClient();
+            return admitted[0] ? current + 1 : count;
+        });
+        if (!admitted[0]) {
             active.decrementAndGet();
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "too many transfers from " + client.getAddress());
         }
@@ -153,11 +160,11 @@ public final class TftpServer implements AutoCloseable {
         try {
             channel = openChannel(client);
         } catch (IOException e) {
-            release(client, mine);
+            release(client);
             throw e;
         }
         Negotiated options = Negotiated.from(request.options(), bytes.length, config.timeoutMillis());
-        workers.execute(() -> serve(channel, client, request.filename(), bytes, options, mine));
+        workers.execute(() -> serve(channel, client, request.filename(), bytes, options));
     }
 
     private TransferChannel openChannel(InetSocketAddress client) throws IOException {
@@ -170,8 +177,9 @@ public final class TftpServer implements AutoCloseable {
     }
 
     private void serve(TransferChannel channel, InetSocketAddress client, String name, byte[] bytes,
-                       Negotiated options, AtomicInteger mine) {
+                       Negotiated options) {
         long started = System.nanoTime();
+        channels.add(channel);
         try (channel) {
             Transfer.Outcome outcome = new Transfer(channel, client, bytes, options, config.retries()).run();
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -186,16 +194,15 @@ public final class TftpServer implements AutoCloseable {
             counters.errors().incrementAndGet();
             LOG.debug("TFTP transfer of {} to {} failed: {}", name, client, e.toString());
         } finally {
-            release(client, mine);
+            channels.remove(channel);
+            release(client);
         }
     }
 
-    private void release(InetSocketAddress client, AtomicInteger mine) {
+    private void release(InetSocketAddress client) {
         busy.remove(client);
         active.decrementAndGet();
-        if (mine.decrementAndGet() == 0) {
-            perClient.remove(client.getAddress(), mine);
-        }
+        perClient.computeIfPresent(client.getAddress(), (address, count) -> count <= 1 ? null : count - 1);
     }
 
     private void recordEvent(InetSocketAddress client, String name, Transfer.Outcome outcome, long millis) {
