@@ -1,0 +1,30 @@
+package org.bergenholm.tftp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootAssetsTest {
+    @TempDir Path dir;
+
+    @Test
+    void explicitRootWinsThenLocalDirectoryThenSystem() throws Exception {
+        Path local = dir.resolve("boot-assets");
+        Path system = dir.resolve("usr-lib-ipxe");
+        Path explicit = dir.resolve("mine");
+        assertEquals(system, BootAssets.chooseRoot(null, local, system));
+        Files.createDirectory(local);
+        assertEquals(local, BootAssets.chooseRoot(null, local, system));
+        assertEquals(explicit, BootAssets.chooseRoot(explicit, local, system));
+    }
+
+    @Test
+    void namesMissingLoaders() throws Exception {
+        Files.write(dir.resolve("snponly.efi"), new byte[] {1});
+        assertEquals(List.of("undionly.kpxe", "ipxe.efi"), BootAssets.warnIfIncomplete(dir));
+    }
+}

@@ -1,0 +1,45 @@
+package org.bergenholm.tftp;
+
+import static org.bergenholm.tftp.TftpFixture.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.DatagramSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Over a limit the client gets an error packet at once instead of waiting for a timeout. */
+class LimitsTest {
+    @TempDir Path root;
+
+    @Test
+    void overTotalLimitGetsErrorPacket() throws Exception {
+        byte[] file = randomFile(root, "f", 2000);
+        try (TftpServer server = TftpFixture.start(root, config(false, 1, 8, 300, 1));
+             DatagramSocket holder = clientSocket();
+             DatagramSocket second = clientSocket()) {
+            send(holder, server.port(), rrq("f", "octet"));
+            assertEquals(3, opcode(receive(holder)), "first transfer starts; we never ACK it");
+            send(second, server.port(), rrq("f", "octet"));
+            assertEquals(0, errorCode(receive(second)));
+            // After the stalled transfer gives up (300 + 600 ms), the slot is free again.
+            Thread.sleep(1300);
+            assertArrayEquals(file, LockStepClient.fetch(server.port(), "f").data());
+        }
+    }
+
+    @Test
+    void overPerClientLimitGetsErrorPacket() throws Exception {
+        randomFile(root, "f", 2000);
+        try (TftpServer server = TftpFixture.start(root, config(false, 256, 2, 1000, 1));
+             DatagramSocket a = clientSocket(); DatagramSocket b = clientSocket(); DatagramSocket c = clientSocket()) {
+            send(a, server.port(), rrq("f", "octet"));
+            assertEquals(3, opcode(receive(a)));
+            send(b, server.port(), rrq("f", "octet"));
+            assertEquals(3, opcode(receive(b)));
+            send(c, server.port(), rrq("f", "octet"));
+            assertEquals(0, errorCode(receive(c)), "third transfer from 127.0.0.1 exceeds the cap of 2");
+        }
+    }
+}

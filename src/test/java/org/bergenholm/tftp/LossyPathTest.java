@@ -1,0 +1,41 @@
+package org.bergenholm.tftp;
+
+import static org.bergenholm.tftp.TftpFixture.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.commons.net.tftp.TFTP;
+import org.apache.commons.net.tftp.TFTPClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With 10% of datagrams lost each way, retransmission must still deliver the exact file. */
+class LossyPathTest {
+    @TempDir Path root;
+
+    @Test
+    void transfersCompleteThroughLossyRelay() throws Exception {
+        byte[] file = randomFile(root, "ipxe.efi", 100_000); // ~196 blocks, so ~40 losses
+        try (TftpServer server = TftpFixture.start(root, config(false, 256, 8, 100, 8));
+             LossyRelay relay = new LossyRelay(server.port(), 0.10, 42)) {
+            for (int i = 0; i < 2; i++) {
+                TFTPClient client = new TFTPClient();
+                client.setDefaultTimeout(Duration.ofMillis(150));
+                client.setMaxTimeouts(30);
+                client.open();
+                try {
+                    ByteArrayOutputStream received = new ByteArrayOutputStream();
+                    client.receiveFile("ipxe.efi", TFTP.BINARY_MODE, received, LOCALHOST, relay.port());
+                    assertEquals(sha256(file), sha256(received.toByteArray()));
+                } finally {
+                    client.close();
+                }
+            }
+            assertTrue(relay.dropped.get() > 10, "the relay must actually have dropped packets");
+            assertTrue(server.counters().retransmits().get() > 0, "server must have retransmitted");
+        }
+    }
+}
