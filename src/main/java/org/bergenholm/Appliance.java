@@ -18,6 +18,9 @@ import org.bergenholm.store.Database;
 import org.bergenholm.store.EventStore;
 import org.bergenholm.store.ParameterStore;
 import org.bergenholm.store.TemplateStore;
+import org.bergenholm.tftp.BootAssets;
+import org.bergenholm.tftp.TftpConfig;
+import org.bergenholm.tftp.TftpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,7 @@ public final class Appliance implements AutoCloseable {
     private final Database database;
     private final StoredEventLog events;
     private final HttpServer http;
+    private final TftpServer tftp;
 
     public Appliance(ApplianceConfig config) throws Exception {
         this.database = config.mongoUri() == null
@@ -48,11 +52,33 @@ public final class Appliance implements AutoCloseable {
                     new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health);
             http.start();
             health.add("http", () -> true);
+            this.tftp = config.tftpPort() == 0 ? null : startTftp(config, inventory);
+            if (tftp != null) {
+                health.add("tftp", () -> true);
+            }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
         } catch (Exception | Error e) {
             database.close();
             throw e;
         }
+    }
+
+    private TftpServer startTftp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
+        java.net.InetAddress listen = java.net.InetAddress.getByName(config.listen());
+        TftpServer server = new TftpServer(TftpConfig.defaults().withPort(config.tftpPort()).withListenAddress(listen),
+                BootAssets.chooseRoot(config.bootAssets()), events, inventory);
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            http.close();
+            throw new java.io.IOException("cannot bind TFTP to " + config.listen() + ":" + config.tftpPort() + ": " + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    /** The bound TFTP port, or 0 when TFTP is off. */
+    public int tftpPort() {
+        return tftp == null ? 0 : tftp.port();
     }
 
     public Database database() {
@@ -65,6 +91,9 @@ public final class Appliance implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tftp != null) {
+            tftp.close();
+        }
         http.close();
         events.close();
         database.close();

@@ -76,9 +76,6 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 pathOrNull(pick(bootAssets, file, "boot-assets", null)),
                 pick(seed, file, "seed", null),
                 Integer.parseInt(pick(null, file, "events-per-host", String.valueOf(ApplianceConfig.DEFAULT_EVENTS_PER_HOST))));
-        if (tftp != 0) {
-            log.warn("TFTP is not part of this build yet; --tftp-port {} ignored", tftp);
-        }
         if (!dhcpMode.equals("off")) {
             log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
         }

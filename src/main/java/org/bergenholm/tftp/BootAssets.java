@@ -16,7 +16,10 @@ public final class BootAssets {
 
     private BootAssets() { }
 
-    /** --boot-assets DIR if given, else ./boot-assets if present, else Debian's /usr/lib/ipxe. */
+    /**
+     * --boot-assets DIR if given, else ./boot-assets if it holds a loader (a checkout's
+     * folder holds only its README until filled), else Debian's /usr/lib/ipxe.
+     */
     public static Path chooseRoot(Path explicit) {
         return chooseRoot(explicit, Path.of("boot-assets"), Path.of("/usr/lib/ipxe"));
     }
@@ -25,7 +28,8 @@ public final class BootAssets {
         if (explicit != null) {
             return explicit;
         }
-        return Files.isDirectory(local) ? local : system;
+        boolean filled = LOADERS.stream().anyMatch(f -> Files.isRegularFile(local.resolve(f)));
+        return filled ? local : system;
     }
 
     /** Names the loaders missing from root; logs one warning that says how to fetch them. */

@@ -20,6 +20,10 @@ public record TftpConfig(int port, InetAddress listenAddress, boolean singlePort
         return new TftpConfig(69, null, false, 256, 8, 1000, 5);
     }
 
+    public TftpConfig withListenAddress(InetAddress address) {
+        return new TftpConfig(port, address, singlePort, maxTransfers, maxPerClient, timeoutMillis, retries);
+    }
+
     public TftpConfig withPort(int newPort) {
         return new TftpConfig(newPort, listenAddress, singlePort, maxTransfers, maxPerClient, timeoutMillis, retries);
     }

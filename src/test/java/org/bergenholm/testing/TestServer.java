@@ -21,11 +21,28 @@ public final class TestServer implements AutoCloseable {
     private final boolean ownDir;
     private final Appliance appliance;
 
-    private TestServer(Path dataDir, boolean ownDir, String seed) throws Exception {
+    private TestServer(Path dataDir, boolean ownDir, String seed, int tftpPort, Path bootAssets) throws Exception {
         this.dataDir = dataDir;
         this.ownDir = ownDir;
-        this.appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, 0, "off", null, "127.0.0.1",
-                "http://127.0.0.1:8080", null, dataDir, null, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST));
+        this.appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, tftpPort, "off", null, "127.0.0.1",
+                "http://127.0.0.1:8080", null, dataDir, bootAssets, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST));
+    }
+
+    private TestServer(Path dataDir, boolean ownDir, String seed) throws Exception {
+        this(dataDir, ownDir, seed, 0, null);
+    }
+
+    /** Empty database, TFTP on a free loopback port serving {@code bootAssets}. */
+    public static TestServer startWithTftp(Path bootAssets) throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        return new TestServer(Files.createTempDirectory("bergenholm-test"), true, "none", port, bootAssets);
+    }
+
+    public int tftpPort() {
+        return appliance.tftpPort();
     }
 
     /** Empty database. */

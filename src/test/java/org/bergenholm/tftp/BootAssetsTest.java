@@ -12,12 +12,14 @@ class BootAssetsTest {
     @TempDir Path dir;
 
     @Test
-    void explicitRootWinsThenLocalDirectoryThenSystem() throws Exception {
+    void explicitRootWinsThenFilledLocalDirectoryThenSystem() throws Exception {
         Path local = dir.resolve("boot-assets");
         Path system = dir.resolve("usr-lib-ipxe");
         Path explicit = dir.resolve("mine");
         assertEquals(system, BootAssets.chooseRoot(null, local, system));
         Files.createDirectory(local);
+        assertEquals(system, BootAssets.chooseRoot(null, local, system), "an empty local folder is passed over");
+        Files.write(local.resolve("undionly.kpxe"), new byte[] {1});
         assertEquals(local, BootAssets.chooseRoot(null, local, system));
         assertEquals(explicit, BootAssets.chooseRoot(explicit, local, system));
     }
