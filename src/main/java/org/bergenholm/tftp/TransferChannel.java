@@ -25,6 +25,7 @@ interface TransferChannel extends AutoCloseable {
     final class OwnSocket implements TransferChannel {
         private final DatagramSocket socket;
         private final byte[] buf = new byte[65536];
+        private int soTimeout = -1;
 
         OwnSocket(DatagramSocket socket) {
             this.socket = socket;
@@ -37,7 +38,11 @@ interface TransferChannel extends AutoCloseable {
 
         @Override
         public DatagramPacket receive(int timeoutMillis) throws IOException {
-            socket.setSoTimeout(Math.max(1, timeoutMillis));
+            int wanted = Math.max(1, timeoutMillis);
+            if (Math.abs(wanted - soTimeout) > 5) { // skip a setsockopt per block for ms of drift
+                socket.setSoTimeout(wanted);
+                soTimeout = wanted;
+            }
             DatagramPacket packet = new DatagramPacket(buf, buf.length);
             try {
                 socket.receive(packet);
