@@ -60,7 +60,7 @@ final class TemplateRoutes {
         Map<String, Object> params = inventory.resolveHostOrRegister(hostId);
         String text;
         try {
-            text = inventory.renderTemplate(name, hostId, params).orElseThrow(() -> notFound(name));
+            text = inventory.renderTemplate(name, params).orElseThrow(() -> notFound(name));
         } catch (TemplateException e) {
             throw new HttpError(500, "cannot render " + e.getMessage());
         }

@@ -78,7 +78,7 @@ public final class Inventory implements HostLookup {
     }
 
     /** Renders template {@code name} for a host; empty when there is no such template. */
-    public Optional<String> renderTemplate(String name, String hostId, Map<String, Object> params) {
+    public Optional<String> renderTemplate(String name, Map<String, Object> params) {
         Optional<String> source = templates.content(name);
         return source.map(text -> renderer.render("template " + name, text, params));
     }

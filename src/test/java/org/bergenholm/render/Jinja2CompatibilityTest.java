@@ -59,7 +59,7 @@ class Jinja2CompatibilityTest {
     }
 
     @Test
-    void reparsesOnlyWhenTheTextChanges() {
+    void parsedTemplatesAreCachedByTheirText() {
         assertEquals("1", renderer.render("t", "{{ a }}", Map.of("a", 1)));
         assertEquals("2", renderer.render("t", "{{ a }}", Map.of("a", 2)));
         assertEquals("x2", renderer.render("t", "x{{ a }}", Map.of("a", 2)));
