@@ -31,6 +31,9 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
+    /** Events accepted into the queue, and events the writer has finished with (stored or failed). */
+    private final AtomicLong recorded = new AtomicLong();
+    private final AtomicLong handled = new AtomicLong();
 
     public StoredEventLog(EventStore store, int perHostLimit) {
         this.store = store;
@@ -46,7 +49,9 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
             return;
         }
         Event e = new Event(Instant.now(), hostId, step, new LinkedHashMap<>(details));
-        if (!queue.offer(e) && dropped.incrementAndGet() % 1000 == 1) {
+        if (queue.offer(e)) {
+            recorded.incrementAndGet();
+        } else if (dropped.incrementAndGet() % 1000 == 1) {
             log.warn("event queue full, {} events dropped so far", dropped.get());
         }
     }
@@ -64,8 +69,8 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     /** Waits (briefly) until what was recorded so far is stored, so reads see it. */
     public void flush() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while ((!queue.isEmpty() || busy) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        long target = recorded.get();
+        while (handled.get() < target && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException ie) {
@@ -75,8 +80,6 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
         }
     }
 
-    private volatile boolean busy;
-
     private void drain() {
         List<Event> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
@@ -85,7 +88,6 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                busy = true;
                 batch.add(first);
                 queue.drainTo(batch, 499);
                 store.insert(batch);
@@ -95,8 +97,8 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
             } catch (RuntimeException ex) {
                 log.warn("could not store {} events: {}", batch.size(), ex.getMessage());
             } finally {
+                handled.addAndGet(batch.size());
                 batch.clear();
-                busy = false;
             }
         }
     }
