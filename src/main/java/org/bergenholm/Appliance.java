@@ -9,6 +9,7 @@ import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
 import org.bergenholm.images.StreamingImageServer;
+import org.bergenholm.inventory.CachingHostLookup;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
 import org.bergenholm.power.DummyPowerDriver;
@@ -19,7 +20,6 @@ import org.bergenholm.store.EventStore;
 import org.bergenholm.store.ParameterStore;
 import org.bergenholm.store.TemplateStore;
 import org.bergenholm.tftp.BootAssets;
-import org.bergenholm.tftp.TftpConfig;
 import org.bergenholm.tftp.TftpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /** The one place where the appliance's parts are built and connected. */
 public final class Appliance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Appliance.class);
+
+    /** How long protocol servers trust a MAC/address → host answer; see CachingHostLookup. */
+    private static final Duration HOST_LOOKUP_TTL = Duration.ofSeconds(10);
 
     private final Database database;
     private final StoredEventLog events;
@@ -52,7 +55,7 @@ public final class Appliance implements AutoCloseable {
                     new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health);
             http.start();
             health.add("http", () -> true);
-            this.tftp = config.tftpPort() == 0 ? null : startTftp(config, inventory);
+            this.tftp = config.tftp() == null ? null : startTftp(config, inventory);
             if (tftp != null) {
                 health.add("tftp", () -> true);
             }
@@ -64,14 +67,13 @@ public final class Appliance implements AutoCloseable {
     }
 
     private TftpServer startTftp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
-        java.net.InetAddress listen = java.net.InetAddress.getByName(config.listen());
-        TftpServer server = new TftpServer(TftpConfig.defaults().withPort(config.tftpPort()).withListenAddress(listen),
-                BootAssets.chooseRoot(config.bootAssets()), events, inventory);
+        TftpServer server = new TftpServer(config.tftp(), BootAssets.chooseRoot(config.bootAssets()), events,
+                new CachingHostLookup(inventory, HOST_LOOKUP_TTL));
         try {
             server.start();
         } catch (java.io.IOException e) {
             http.close();
-            throw new java.io.IOException("cannot bind TFTP to " + config.listen() + ":" + config.tftpPort() + ": " + e.getMessage(), e);
+            throw new java.io.IOException("cannot bind TFTP to " + config.listen() + ":" + config.tftp().port() + ": " + e.getMessage(), e);
         }
         return server;
     }
