@@ -12,6 +12,7 @@ import org.bergenholm.images.StreamingImageServer;
 import org.bergenholm.inventory.CachingHostLookup;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
+import org.bergenholm.metrics.Metrics;
 import org.bergenholm.power.DummyPowerDriver;
 import org.bergenholm.power.PowerDriver;
 import org.bergenholm.render.TemplateRenderer;
@@ -49,14 +50,17 @@ public final class Appliance implements AutoCloseable {
             }
             Map<String, PowerDriver> drivers = new LinkedHashMap<>();
             drivers.put("dummy", new DummyPowerDriver());
+            Metrics metrics = new Metrics();
+            metrics.bindDatabase(database);
             Health health = new Health();
             health.add("database", database::ping);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health);
+                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health, metrics);
             http.start();
             health.add("http", () -> true);
             this.tftp = config.tftp() == null ? null : startTftp(config, inventory);
             if (tftp != null) {
+                metrics.bindTftp(tftp.counters());
                 health.add("tftp", () -> true);
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
