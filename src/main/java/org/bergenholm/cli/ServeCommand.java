@@ -71,10 +71,25 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         ApplianceConfig cfg = effectiveConfig();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Appliance appliance = new Appliance(cfg)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));
-            log.info("base URL {}", cfg.baseUrl());
+        CountDownLatch closed = new CountDownLatch(1);
+        Appliance appliance = new Appliance(cfg);
+        // The JVM halts once its shutdown hooks return, so the hook waits for the graceful close.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+        log.info("base URL {}", cfg.baseUrl());
+        try {
             stop.await();
+            log.info("stopping: finishing transfers in flight");
+        } finally {
+            appliance.close();
+            log.info("stopped");
+            closed.countDown();
         }
         return 0;
     }
