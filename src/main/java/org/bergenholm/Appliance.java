@@ -57,7 +57,8 @@ public final class Appliance implements AutoCloseable {
             Health health = new Health();
             health.add("database", database::ping);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health, metrics);
+                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health, metrics,
+                    BootAssets.chooseRoot(config.bootAssets()));
             http.start();
             health.add("http", () -> true);
             this.tftp = config.tftp() == null ? null : startTftp(config, inventory);

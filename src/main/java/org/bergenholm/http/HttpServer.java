@@ -30,13 +30,15 @@ public final class HttpServer implements AutoCloseable {
     private final IpxeRoutes ipxe;
     private final Health health;
     private final Metrics metrics;
+    private final io.undertow.server.HttpHandler bootFiles;
     private final Undertow undertow;
     /** Answers 503 once shutdown starts and counts the requests still running. */
     private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            Map<String, PowerDriver> drivers, Health health, Metrics metrics) {
+            Map<String, PowerDriver> drivers, Health health, Metrics metrics, java.nio.file.Path bootAssets) {
         this.metrics = metrics;
+        this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
         this.templates = new TemplateRoutes(inventory, events);
         this.power = new PowerRoutes(inventory, drivers, events);
@@ -109,6 +111,9 @@ public final class HttpServer implements AutoCloseable {
             body.put("status", up ? "ok" : "unavailable");
             body.put("services", services);
             Exchanges.json(exchange, up ? 200 : 503, body);
+        } else if (path.startsWith("/boot/")) {
+            exchange.setRelativePath(path.substring("/boot".length()));
+            bootFiles.handleRequest(exchange);
         } else if (path.equals("/metrics")) {
             Exchanges.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
         } else if (path.equals("/")) {
@@ -116,6 +121,22 @@ public final class HttpServer implements AutoCloseable {
         } else {
             throw new HttpError(404, "no such resource: " + path);
         }
+    }
+
+    /**
+     * `/boot/<file>`: the iPXE binaries over HTTP, for UEFI HTTP boot. Undertow's resource
+     * handler gives Content-Length (the firmware asks for the size first), HEAD, ranges, ETag
+     * and sendfile; symbolic links are not followed, so nothing outside the folder is served.
+     */
+    private static io.undertow.server.HttpHandler bootFiles(java.nio.file.Path root) {
+        if (root == null) {
+            return exchange -> { throw new HttpError(404, "no boot assets folder"); };
+        }
+        io.undertow.server.handlers.resource.ResourceManager files =
+                new io.undertow.server.handlers.resource.PathResourceManager(root, 1024, true, false);
+        return new io.undertow.server.handlers.resource.ResourceHandler(files,
+                exchange -> Exchanges.json(exchange, 404, Map.of("error", "no such boot file: " + exchange.getRelativePath())))
+                .setDirectoryListingEnabled(false).setWelcomeFiles();
     }
 
     /** A label of bounded cardinality: the resource, never an id. */
@@ -126,6 +147,9 @@ public final class HttpServer implements AutoCloseable {
         }
         if (path.startsWith("/ipxe/") && parts.length > 2) {
             return "ipxe/" + (Set.of("script", "kernel", "initrd", "module", "register", "mark").contains(parts[2]) ? parts[2] : "other");
+        }
+        if (path.startsWith("/boot/")) {
+            return "boot";
         }
         return Set.of("/", "/healthz", "/metrics").contains(path) ? path : "other";
     }
