@@ -6,6 +6,7 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,7 @@ public final class HttpServer implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            Map<String, PowerDriver> drivers, Health health, Metrics metrics, java.nio.file.Path bootAssets) {
+            Map<String, PowerDriver> drivers, Health health, Metrics metrics, Path bootAssets) {
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
@@ -126,14 +127,15 @@ public final class HttpServer implements AutoCloseable {
     /**
      * `/boot/<file>`: the iPXE binaries over HTTP, for UEFI HTTP boot. Undertow's resource
      * handler gives Content-Length (the firmware asks for the size first), HEAD, ranges, ETag
-     * and sendfile; symbolic links are not followed, so nothing outside the folder is served.
+     * and sendfile; symbolic links are followed only into BootAssets' trusted folders.
      */
-    private static io.undertow.server.HttpHandler bootFiles(java.nio.file.Path root) {
+    private static io.undertow.server.HttpHandler bootFiles(Path root) {
         if (root == null) {
             return exchange -> { throw new HttpError(404, "no boot assets folder"); };
         }
+        String[] trusted = org.bergenholm.tftp.BootAssets.trustedLinkTargets(root).stream().map(Path::toString).toArray(String[]::new);
         io.undertow.server.handlers.resource.ResourceManager files =
-                new io.undertow.server.handlers.resource.PathResourceManager(root, 1024, true, false);
+                new io.undertow.server.handlers.resource.PathResourceManager(root, 1024, true, trusted.length > 0, trusted);
         return new io.undertow.server.handlers.resource.ResourceHandler(files,
                 exchange -> Exchanges.json(exchange, 404, Map.of("error", "no such boot file: " + exchange.getRelativePath())))
                 .setDirectoryListingEnabled(false).setWelcomeFiles();

@@ -14,14 +14,29 @@ public final class BootAssets {
     /** The iPXE loaders PXE firmware asks for first: BIOS, UEFI with SNP, plain UEFI. */
     public static final List<String> LOADERS = List.of("undionly.kpxe", "snponly.efi", "ipxe.efi");
 
+    private static final Path SYSTEM = Path.of("/usr/lib/ipxe");
+
     private BootAssets() { }
+
+    /**
+     * Folders outside {@code root} that its symbolic links may point into. Debian's ipxe package
+     * keeps ipxe.efi and ipxe.lkrn in /boot and links them from /usr/lib/ipxe, a folder only dpkg
+     * writes; any other root's links must stay inside it.
+     */
+    public static List<Path> trustedLinkTargets(Path root) {
+        try {
+            return root.toRealPath().equals(SYSTEM) ? List.of(Path.of("/boot")) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
 
     /**
      * --boot-assets DIR if given, else ./boot-assets if it holds a loader (a checkout's
      * folder holds only its README until filled), else Debian's /usr/lib/ipxe.
      */
     public static Path chooseRoot(Path explicit) {
-        return chooseRoot(explicit, Path.of("boot-assets"), Path.of("/usr/lib/ipxe"));
+        return chooseRoot(explicit, Path.of("boot-assets"), SYSTEM);
     }
 
     static Path chooseRoot(Path explicit, Path local, Path system) {
@@ -44,7 +59,8 @@ public final class BootAssets {
 
     /**
      * Resolves a client's filename like tftpd-hpa -s: leading '/' stripped, then the result must
-     * stay inside root both lexically (no "..") and after following symlinks.
+     * stay inside root both lexically (no "..") and after following symlinks (or lead into one of
+     * {@link #trustedLinkTargets}).
      */
     static Path resolve(Path root, String filename) throws TftpException {
         String name = filename.replaceFirst("^/+", "");
@@ -71,7 +87,7 @@ public final class BootAssets {
         } catch (IOException e) {
             throw new TftpException(2, "access violation");
         }
-        if (!real.startsWith(rootReal)) {
+        if (!real.startsWith(rootReal) && trustedLinkTargets(rootReal).stream().noneMatch(real::startsWith)) {
             throw new TftpException(2, "access violation");
         }
         if (!Files.isRegularFile(real)) {

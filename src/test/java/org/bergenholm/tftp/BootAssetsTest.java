@@ -1,6 +1,7 @@
 package org.bergenholm.tftp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,5 +29,14 @@ class BootAssetsTest {
     void namesMissingLoaders() throws Exception {
         Files.write(dir.resolve("snponly.efi"), new byte[] {1});
         assertEquals(List.of("undionly.kpxe", "ipxe.efi"), BootAssets.warnIfIncomplete(dir));
+    }
+
+    @Test
+    void debiansLinksFromUsrLibIpxeIntoBootAreServed() throws Exception {
+        Path system = Path.of("/usr/lib/ipxe");
+        assertTrue(Files.isSymbolicLink(system.resolve("ipxe.efi")),
+                "Debian's ipxe package links ipxe.efi to /boot; install it (appliance/install-deps)");
+        assertEquals(Path.of("/boot/ipxe.efi"), BootAssets.resolve(system, "ipxe.efi"));
+        assertEquals(List.of(), BootAssets.trustedLinkTargets(Path.of("/tmp")));
     }
 }
