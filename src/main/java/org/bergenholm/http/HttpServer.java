@@ -10,7 +10,7 @@ import java.util.Map;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
-import org.bergenholm.power.PowerDriver;
+import org.bergenholm.power.PowerService;
 import org.bergenholm.render.TemplateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +29,10 @@ public final class HttpServer implements AutoCloseable {
     private final Undertow undertow;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            Map<String, PowerDriver> drivers, Health health) {
+            PowerService power, Health health) {
         this.parameters = new ParameterRoutes(inventory, events);
         this.templates = new TemplateRoutes(inventory, events);
-        this.power = new PowerRoutes(inventory, drivers, events);
+        this.power = new PowerRoutes(inventory, power);
         this.eventRoutes = new EventRoutes(events);
         this.ipxe = new IpxeRoutes(inventory, images, events);
         this.health = health;

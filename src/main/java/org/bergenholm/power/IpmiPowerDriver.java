@@ -76,7 +76,7 @@ public final class IpmiPowerDriver implements PowerDriver {
         return switch (String.valueOf(mode).toLowerCase(Locale.ROOT)) {
             case "legacy" -> false;
             case "efi", "uefi" -> true;
-            default -> throw new PowerException("ipmi_boot_mode must be legacy or efi, not '" + mode + "'");
+            default -> throw new PowerParameterException("ipmi_boot_mode must be legacy or efi, not '" + mode + "'");
         };
     }
 
@@ -149,7 +149,7 @@ public final class IpmiPowerDriver implements PowerDriver {
             try {
                 return Integer.parseInt(value.toString().trim());
             } catch (NumberFormatException e) {
-                throw new PowerException(name + " must be a number, not '" + value + "'");
+                throw new PowerParameterException(name + " must be a number, not '" + value + "'");
             }
         }
     }
@@ -181,7 +181,7 @@ public final class IpmiPowerDriver implements PowerDriver {
                 case 7 -> new int[] {2, 2, 0};
                 case 8 -> new int[] {2, 2, 1};
                 case 17 -> new int[] {3, 4, 1};
-                default -> throw new PowerException("ipmi_cipher_suite " + id + " is not supported (0-3, 6-8, 17)");
+                default -> throw new PowerParameterException("ipmi_cipher_suite " + id + " is not supported (0-3, 6-8, 17)");
             };
             return new CipherSuite((byte) id, (byte) algorithms[0], (byte) algorithms[1], (byte) algorithms[2]);
         }

@@ -18,20 +18,25 @@ public final class PowerDrivers {
     public PowerDriver forParams(Map<String, Object> params) throws PowerException {
         Object name = params.get("power_driver");
         if (name == null || name.toString().isBlank()) {
-            throw new PowerException("missing parameter power_driver");
+            throw new PowerParameterException("missing parameter power_driver");
         }
         PowerDriver driver = byName.get(name.toString());
         if (driver == null) {
-            throw new PowerException("unknown power_driver '" + name + "'; known: " + byName.keySet());
+            throw new PowerParameterException("unknown power_driver '" + name + "'; known: " + byName.keySet());
         }
         return driver;
+    }
+
+    /** Every driver, to close those that hold connections. */
+    public Iterable<PowerDriver> all() {
+        return byName.values();
     }
 
     /** A required parameter, or a clear error naming it (the REST layer maps this to 400). */
     public static String required(Map<String, Object> params, String name) throws PowerException {
         Object value = params.get(name);
         if (value == null || value.toString().isBlank()) {
-            throw new PowerException("missing parameter " + name);
+            throw new PowerParameterException("missing parameter " + name);
         }
         return Objects.toString(value);
     }

@@ -136,7 +136,7 @@ public final class VmwarePowerDriver implements PowerDriver {
                         PowerDrivers.required(params, "vmware_password"),
                         Boolean.parseBoolean(String.valueOf(params.getOrDefault("vmware_insecure", "false"))));
             } catch (NumberFormatException | MalformedURLException e) {
-                throw new PowerException("vmware_host/vmware_port do not make a URL: " + host + ":" + port);
+                throw new PowerParameterException("vmware_host/vmware_port do not make a URL: " + host + ":" + port);
             }
         }
 

@@ -1,0 +1,173 @@
+package org.bergenholm.power;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bergenholm.events.EventLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class PowerServiceTest {
+    private final List<String> timeline = new CopyOnWriteArrayList<>();
+    private final EventLog events = (host, step, details) -> timeline.add(host + " " + step + " " + details);
+
+    /** Takes {@code millis} per operation and counts how many run at once, per host and overall. */
+    private static final class SlowDriver implements PowerDriver {
+        final long millis;
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger maxRunning = new AtomicInteger();
+        final Map<String, AtomicInteger> perHost = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicInteger maxPerHost = new AtomicInteger();
+
+        SlowDriver(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+
+        @Override
+        public PowerState status(String hostId, Map<String, Object> params) throws PowerException {
+            AtomicInteger host = perHost.computeIfAbsent(hostId, h -> new AtomicInteger());
+            maxPerHost.accumulateAndGet(host.incrementAndGet(), Math::max);
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                running.decrementAndGet();
+                host.decrementAndGet();
+            }
+            return PowerState.ON;
+        }
+
+        @Override
+        public void on(String hostId, Map<String, Object> params) throws PowerException {
+            status(hostId, params);
+        }
+
+        @Override
+        public void off(String hostId, Map<String, Object> params) throws PowerException {
+            status(hostId, params);
+        }
+
+        @Override
+        public void reset(String hostId, Map<String, Object> params) throws PowerException {
+            status(hostId, params);
+        }
+    }
+
+    private static final Map<String, Object> SLOW = Map.of("power_driver", "slow");
+
+    @Test
+    void oneHostSerialisedDifferentHostsInParallel() throws Exception {
+        SlowDriver slow = new SlowDriver(300);
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try (PowerService service = new PowerService(new PowerDrivers(slow), events, Duration.ofSeconds(10))) {
+            long start = System.nanoTime();
+            List<Future<PowerState>> calls = List.of(
+                    callers.submit(() -> service.run("a", SLOW, PowerOperation.ON, "api")),
+                    callers.submit(() -> service.run("a", SLOW, PowerOperation.RESET, "api")),
+                    callers.submit(() -> service.run("b", SLOW, PowerOperation.ON, "api")),
+                    callers.submit(() -> service.run("b", SLOW, PowerOperation.OFF, "api")));
+            for (Future<PowerState> call : calls) {
+                call.get();
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(1, slow.maxPerHost.get(), "never two operations on one host at once");
+            assertEquals(2, slow.maxRunning.get(), "hosts a and b ran side by side");
+            assertTrue(millis >= 600 && millis < 1100, "two rounds of 300 ms, took " + millis);
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void slowOperationTimesOutAndTheNextWaitsForIt() throws Exception {
+        SlowDriver slow = new SlowDriver(1500);
+        try (PowerService service = new PowerService(new PowerDrivers(slow), events, Duration.ofMillis(500))) {
+            PowerException first = assertThrows(PowerException.class, () -> service.run("h", SLOW, PowerOperation.ON, "api"));
+            assertTrue(first.isTimeout());
+            PowerException second = assertThrows(PowerException.class, () -> service.run("h", SLOW, PowerOperation.OFF, "api"));
+            assertTrue(second.isTimeout(), "still behind the first, which holds the machine");
+            assertEquals(1, slow.maxPerHost.get());
+            assertTrue(timeline.get(0).contains("error=no answer within"), timeline.get(0));
+        }
+    }
+
+    @Test
+    void eachOperationIsOneEventWithWhoWhatAndResult() throws Exception {
+        try (PowerService service = new PowerService(new PowerDrivers(new DummyPowerDriver()), events, Duration.ofSeconds(5))) {
+            Map<String, Object> dummy = Map.of("power_driver", "dummy");
+            assertEquals(PowerState.ON, service.run("h", dummy, PowerOperation.ON, "alice"));
+            assertEquals(PowerState.ON, service.run("h", dummy, PowerOperation.STATUS, "api"));
+            assertThrows(PowerParameterException.class, () -> service.run("h", Map.of("power_driver", "warp"), PowerOperation.OFF, "api"));
+            assertEquals(List.of(
+                    "h power on {who=alice, driver=dummy, result=on}",
+                    "h power status {who=api, driver=dummy, result=on}",
+                    "h power off {who=api, driver=warp, error=unknown power_driver 'warp'; known: [dummy]}"), timeline);
+        }
+    }
+
+    @Test
+    void missingDriverOrParameterIsAParameterError() throws Exception {
+        try (PowerService service = new PowerService(new PowerDrivers(new IpmiPowerDriver(Duration.ofSeconds(1))), events,
+                Duration.ofSeconds(5))) {
+            assertThrows(PowerParameterException.class, () -> service.run("h", Map.of(), PowerOperation.STATUS, "api"));
+            PowerException e = assertThrows(PowerParameterException.class,
+                    () -> service.run("h", Map.of("power_driver", "ipmi", "ipmi_user", "admin"), PowerOperation.STATUS, "api"));
+            assertEquals("missing parameter ipmi_host", e.getMessage());
+        }
+    }
+
+    @Test
+    void passwordNeverInLogsEventsOrErrors(@TempDir Path state) throws Exception {
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        captured.start();
+        root.addAppender(captured);
+        try (IpmiSimulator bmc = new IpmiSimulator(state);
+                PowerService service = new PowerService(new PowerDrivers(new IpmiPowerDriver(Duration.ofSeconds(3))), events,
+                        Duration.ofSeconds(5))) {
+            Map<String, Object> wrong = bmc.params();
+            wrong.put("ipmi_password", "Pw-7f3e9a");
+            PowerException e = assertThrows(PowerException.class, () -> service.run("h", wrong, PowerOperation.ON, "api"));
+            assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+            Map<String, Object> right = bmc.params();
+            right.put("ipmi_password", "secret");
+            assertEquals(PowerState.ON, service.run("h", right, PowerOperation.ON, "api"));
+            assertFalse(e.getMessage().contains("Pw-7f3e9a"));
+            assertFalse(captured.list.isEmpty(), "the operations were logged");
+            for (ILoggingEvent line : captured.list) {
+                assertFalse(line.getFormattedMessage().contains("Pw-7f3e9a"), line.getFormattedMessage());
+                assertFalse(line.getFormattedMessage().contains("secret"), line.getFormattedMessage());
+                if (line.getThrowableProxy() != null) {
+                    assertFalse(line.getThrowableProxy().getMessage() != null && line.getThrowableProxy().getMessage().contains("Pw-7f3e9a"));
+                }
+            }
+            for (String event : timeline) {
+                assertFalse(event.contains("Pw-7f3e9a") || event.contains("secret"), event);
+            }
+        } finally {
+            root.detachAppender(captured);
+        }
+    }
+}
