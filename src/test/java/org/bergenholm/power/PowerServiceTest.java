@@ -138,36 +138,81 @@ class PowerServiceTest {
         }
     }
 
-    @Test
-    void passwordNeverInLogsEventsOrErrors(@TempDir Path state) throws Exception {
+    /** Every log line written while {@code work} runs, from any logger, at the configured levels. */
+    private static List<String> logLines(Check work) throws Exception {
         ListAppender<ILoggingEvent> captured = new ListAppender<>();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         captured.start();
         root.addAppender(captured);
-        try (IpmiSimulator bmc = new IpmiSimulator(state);
-                PowerService service = new PowerService(new PowerDrivers(new IpmiPowerDriver(Duration.ofSeconds(3))), events,
-                        Duration.ofSeconds(5))) {
-            Map<String, Object> wrong = bmc.params();
-            wrong.put("ipmi_password", "Pw-7f3e9a");
-            PowerException e = assertThrows(PowerException.class, () -> service.run("h", wrong, PowerOperation.ON, "api"));
-            assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
-            Map<String, Object> right = bmc.params();
-            right.put("ipmi_password", "secret");
-            assertEquals(PowerState.ON, service.run("h", right, PowerOperation.ON, "api"));
-            assertFalse(e.getMessage().contains("Pw-7f3e9a"));
-            assertFalse(captured.list.isEmpty(), "the operations were logged");
-            for (ILoggingEvent line : captured.list) {
-                assertFalse(line.getFormattedMessage().contains("Pw-7f3e9a"), line.getFormattedMessage());
-                assertFalse(line.getFormattedMessage().contains("secret"), line.getFormattedMessage());
-                if (line.getThrowableProxy() != null) {
-                    assertFalse(line.getThrowableProxy().getMessage() != null && line.getThrowableProxy().getMessage().contains("Pw-7f3e9a"));
-                }
-            }
-            for (String event : timeline) {
-                assertFalse(event.contains("Pw-7f3e9a") || event.contains("secret"), event);
-            }
+        try {
+            work.run();
         } finally {
             root.detachAppender(captured);
         }
+        List<String> lines = new java.util.ArrayList<>();
+        for (ILoggingEvent line : captured.list) {
+            lines.add(line.getFormattedMessage());
+            for (var t = line.getThrowableProxy(); t != null; t = t.getCause()) {
+                lines.add(t.getClassName() + ": " + t.getMessage());
+            }
+        }
+        return lines;
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    @Test
+    void ipmiPasswordNeverInLogsEventsOrErrors(@TempDir Path state) throws Exception {
+        List<String> errors = new CopyOnWriteArrayList<>();
+        List<String> lines = logLines(() -> {
+            try (IpmiSimulator bmc = new IpmiSimulator(state);
+                    PowerService service = new PowerService(new PowerDrivers(new IpmiPowerDriver(Duration.ofSeconds(3))), events,
+                            Duration.ofSeconds(5))) {
+                Map<String, Object> wrong = bmc.params();
+                wrong.put("ipmi_password", "Pw-7f3e9a");
+                PowerException e = assertThrows(PowerException.class, () -> service.run("h", wrong, PowerOperation.ON, "api"));
+                assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+                errors.add(e.getMessage());
+                assertEquals(PowerState.ON, service.run("h", bmc.params(), PowerOperation.ON, "api"));
+            }
+        });
+        assertTrue(lines.stream().anyMatch(l -> l.contains("power on host h")), "the operations were logged: " + lines);
+        for (String text : concat(lines, errors, timeline)) {
+            assertFalse(text.contains("Pw-7f3e9a") || text.contains("secret"), text);
+        }
+    }
+
+    /** vcsim-lite takes any password, so this one is accepted: it must still appear nowhere. */
+    @Test
+    void vmwarePasswordNeverInLogsOrEvents() throws Exception {
+        List<String> lines = logLines(() -> {
+            try (VcsimLite vcsim = new VcsimLite();
+                    PowerService service = new PowerService(new PowerDrivers(new VmwarePowerDriver(Duration.ofSeconds(5))), events,
+                            Duration.ofSeconds(10))) {
+                Map<String, Object> params = vcsim.params();
+                params.put("vmware_password", "Vm-pw-9c1d");
+                service.run(vcsim.uuids().get(0), params, PowerOperation.ON, "api");
+                params.remove("vmware_insecure");
+                PowerException e = assertThrows(PowerException.class,
+                        () -> service.run(vcsim.uuids().get(0), params, PowerOperation.STATUS, "api"));
+                assertFalse(e.getMessage().contains("Vm-pw-9c1d"));
+            }
+        });
+        assertTrue(lines.stream().anyMatch(l -> l.contains("certificate not trusted")), "the failure was logged: " + lines);
+        for (String text : concat(lines, timeline)) {
+            assertFalse(text.contains("Vm-pw-9c1d"), text);
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new java.util.ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return all;
     }
 }
