@@ -130,6 +130,10 @@ public final class IpmiPowerDriver implements PowerDriver {
     /** The parameters that reach one BMC; {@code password} stays out of every message. */
     private record Bmc(String host, int port, String user, String password, int cipherSuite) {
         static Bmc from(Map<String, Object> params) throws PowerException {
+            Object iface = params.get("ipmi_interface");
+            if (iface != null && !"lanplus".equals(iface.toString())) {
+                throw new PowerParameterException("ipmi_interface '" + iface + "' is not supported; only lanplus (IPMI 2.0)");
+            }
             return new Bmc(PowerDrivers.required(params, "ipmi_host"),
                     number(params, "ipmi_port", 623),
                     PowerDrivers.required(params, "ipmi_user"),

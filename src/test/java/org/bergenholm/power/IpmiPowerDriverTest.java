@@ -57,7 +57,10 @@ class IpmiPowerDriverTest {
         driver.on("h", params);
         assertEquals("pxe", bmc.file("bootdev"));
         params.put("ipmi_boot_mode", "floppy");
-        assertThrows(PowerException.class, () -> driver.on("h", params));
+        assertThrows(PowerParameterException.class, () -> driver.on("h", params));
+        params.put("ipmi_boot_mode", "legacy");
+        params.put("ipmi_interface", "lan");
+        assertThrows(PowerParameterException.class, () -> driver.on("h", params));
     }
 
     @Test
