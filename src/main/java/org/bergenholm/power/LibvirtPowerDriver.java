@@ -82,11 +82,26 @@ public final class LibvirtPowerDriver implements PowerDriver, AutoCloseable {
             try {
                 domain = connection(url).domainLookupByUUIDString(hostId);
             } catch (LibvirtException e) {
+                forgetIfDead(url);
                 throw new PowerException("libvirt " + url + ": no domain with UUID " + hostId + " (" + e.getMessage() + ")", false, null);
             }
             return step.run(domain);
         } catch (LibvirtException e) {
+            forgetIfDead(url);
             throw new PowerException("libvirt " + url + ": " + e.getMessage(), false, null);
+        }
+    }
+
+    /** A connection whose daemon went away is dropped, so that the next call opens a new one. */
+    private synchronized void forgetIfDead(String url) {
+        Connect c = connections.get(url);
+        try {
+            if (c != null && !c.isAlive()) {
+                connections.remove(url);
+                c.close();
+            }
+        } catch (LibvirtException e) {
+            connections.remove(url);
         }
     }
 
