@@ -78,9 +78,10 @@ public final class LibvirtPowerDriver implements PowerDriver, AutoCloseable {
     private <T> T call(Map<String, Object> params, String hostId, DomainStep<T> step) throws PowerException {
         String url = PowerDrivers.required(params, "libvirt_url");
         try {
+            Connect connect = connection(url);
             Domain domain;
             try {
-                domain = connection(url).domainLookupByUUIDString(hostId);
+                domain = connect.domainLookupByUUIDString(hostId);
             } catch (LibvirtException e) {
                 forgetIfDead(url);
                 throw new PowerException("libvirt " + url + ": no domain with UUID " + hostId + " (" + e.getMessage() + ")", false, null);

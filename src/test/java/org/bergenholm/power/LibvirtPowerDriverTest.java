@@ -1,6 +1,7 @@
 package org.bergenholm.power;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +85,11 @@ class LibvirtPowerDriverTest {
         String other = UUID.randomUUID().toString();
         PowerException e = assertThrows(PowerException.class, () -> driver.status(other, PARAMS));
         assertTrue(e.getMessage().contains("no domain with UUID " + other), e.getMessage());
-        PowerException missing = assertThrows(PowerException.class, () -> driver.status(uuid, Map.of()));
+        PowerException missing = assertThrows(PowerParameterException.class, () -> driver.status(uuid, Map.of()));
         assertTrue(missing.getMessage().contains("libvirt_url"));
+        PowerException unopenable = assertThrows(PowerException.class,
+                () -> driver.status(uuid, Map.of("libvirt_url", "test:///no/such/file.xml")));
+        assertTrue(unopenable.getMessage().startsWith("libvirt test:///no/such/file.xml: "), unopenable.getMessage());
+        assertFalse(unopenable.getMessage().contains("no domain"), unopenable.getMessage());
     }
 }
