@@ -1,71 +1,72 @@
 #!/bin/bash
-# Compares the Java TFTP server with tftpd-hpa (in.tftpd -L) on 127.0.0.1: same file, same
-# clients (atftp blksize 1432 windowsize 16, tftp-hpa 512-byte lock-step, curl blksize 1468).
-# Reports wall time per client and server CPU time (utime+stime from /proc; tftpd-hpa's
-# per-transfer children are sampled by child_cpu.py) for each server.
-# Needs: apt-get install -y atftp tftp-hpa curl tftpd-hpa
+# The appliance's TFTP server side by side with tftpd-hpa (in.tftpd -L) in the same run, same clients:
+#   storm  STORM fetches (default 1000) of undionly.kpxe by CONC concurrent atftp clients (default 50),
+#          blksize 1432 as PXE ROMs ask
+#   large  a 32 MiB file, RUNS times, atftp blksize 1432 windowsize 16 (tftpd-hpa has no windowsize)
+# Server CPU is the usage_usec of a cgroup v2 per server: it counts every thread and every forked
+# child (in.tftpd -L ignores SIGCHLD, so its children's CPU never reaches its own /proc counters).
+# Every fetched file is checked against its SHA-256. Ratios are appliance / tftpd-hpa.
+# Usage (root, Debian 12): bench/tftp/run.sh      env: STORM CONC RUNS LARGE_MB JAVA_PORT HPA_PORT
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-RUNS=${RUNS:-5}
-SIZE_MB=${SIZE_MB:-8}
-JAVA_PORT=${JAVA_PORT:-16969}
-HPA_PORT=${HPA_PORT:-16970}
+STORM=${STORM:-1000}; CONC=${CONC:-50}; RUNS=${RUNS:-3}; LARGE_MB=${LARGE_MB:-32}
+JAVA_PORT=${JAVA_PORT:-16969}; HPA_PORT=${HPA_PORT:-16970}
+CG=/sys/fs/cgroup/unified
+[ -f $CG/cgroup.procs ] || CG=/sys/fs/cgroup
+./appliance/install-deps --test
+dpkg-query -W -f='${Status}' tftpd-hpa 2>/dev/null | grep -q "install ok installed" \
+    || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tftpd-hpa >/dev/null
+[ -f target/bergenholm.jar ] || mvn -B -ntp -q package -DskipTests
+
 work=$(mktemp -d); java_pid=; hpa_pid=
-trap 'kill $java_pid $hpa_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-
-mkdir -p "$work/root"
-head -c $((SIZE_MB * 1024 * 1024)) /dev/urandom > "$work/root/bench.bin"
-chmod -R a+rX "$work"
-want=$(sha256sum < "$work/root/bench.bin")
-
-mvn -q -o compile
-# The server needs only these jars; taken from the local Maven repository filled by the build.
-m2=${M2_REPO:-$HOME/.m2/repository}
-cp=target/classes
-for jar in commons-net/commons-net/3.11.1/commons-net-3.11.1.jar org/slf4j/slf4j-api/2.0.16/slf4j-api-2.0.16.jar \
-           ch/qos/logback/logback-classic/1.5.16/logback-classic-1.5.16.jar \
-           ch/qos/logback/logback-core/1.5.16/logback-core-1.5.16.jar; do
-    [ -f "$m2/$jar" ] || { echo "missing $m2/$jar (run mvn compile online once)" >&2; exit 1; }
-    cp="$cp:$m2/$jar"
-done
-java -cp "$cp" org.bergenholm.tftp.StandaloneTftp "$JAVA_PORT" "$work/root" \
-    > "$work/java.log" 2>&1 &
-java_pid=$!
-in.tftpd -L -s -a "127.0.0.1:$HPA_PORT" -u "$(id -un)" "$work/root" &
-hpa_pid=$!
-sleep 2
-
-# utime+stime+cutime+cstime in clock ticks: in.tftpd -L forks and reaps a child per transfer,
-# so its work shows up in the children's fields; the JVM's threads are in its own.
-cpu() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat"; }
-fetch() { # client port out
-    case $1 in
-        atftp) atftp --option "blksize 1432" --option "windowsize 16" -g -r bench.bin -l "$3" 127.0.0.1 "$2" ;;
-        tftp)  tftp 127.0.0.1 "$2" -m binary -c get bench.bin "$3" ;;
-        curl)  curl -sS -o "$3" --tftp-blksize 1468 "tftp://127.0.0.1:$2/bench.bin" ;;
-    esac
-    [ "$(sha256sum < "$3")" = "$want" ] || { echo "checksum mismatch: $1 port $2" >&2; exit 1; }
+cleanup() {
+    kill $java_pid $hpa_pid 2>/dev/null || true; wait 2>/dev/null || true
+    rmdir $CG/bh-bench-java $CG/bh-bench-hpa 2>/dev/null || true; rm -rf "$work"
 }
+trap cleanup EXIT
+mkdir -p "$work/root" "$work/out" $CG/bh-bench-java $CG/bh-bench-hpa
+cp /usr/lib/ipxe/undionly.kpxe "$work/root/"
+head -c $((LARGE_MB * 1024 * 1024)) /dev/urandom > "$work/root/large.bin"
+chmod -R a+rX "$work"
+small_sum=$(sha256sum < "$work/root/undionly.kpxe"); large_sum=$(sha256sum < "$work/root/large.bin")
 
-for c in atftp tftp curl; do fetch "$c" "$JAVA_PORT" "$work/warm"; done  # JIT warm-up, not measured
+bash -c "echo \$\$ > $CG/bh-bench-java/cgroup.procs; exec java -jar target/bergenholm.jar serve --dhcp off \
+    --listen 127.0.0.1 --http-port 0 --tftp-port $JAVA_PORT --tftp-max-per-client $CONC --boot-assets $work/root \
+    --data-dir $work/data --seed none" > "$work/java.log" 2>&1 &
+java_pid=$!
+bash -c "echo \$\$ > $CG/bh-bench-hpa/cgroup.procs; exec in.tftpd -L -s -a 127.0.0.1:$HPA_PORT -u root $work/root" &
+hpa_pid=$!
+for i in $(seq 100); do grep -q "TFTP serving" "$work/java.log" && break; sleep 0.2; done
+grep -q "TFTP serving" "$work/java.log" || { cat "$work/java.log"; echo "appliance did not start" >&2; exit 1; }
 
-printf '%-6s %12s %12s %12s %12s %8s %8s\n' client java_wall_s hpa_wall_s java_cpu_s hpa_cpu_s wall_x cpu_x
-tck=$(getconf CLK_TCK)
-for c in atftp tftp curl; do
-    declare -A wall cpus
-    for s in java hpa; do
-        port=$JAVA_PORT; pid=$java_pid
-        [ $s = hpa ] && { port=$HPA_PORT; pid=$hpa_pid; }
-        [ $s = hpa ] && { python3 bench/tftp/child_cpu.py $hpa_pid > "$work/children" & sampler=$!; sleep 0.3; }
-        c0=$(cpu $pid); t0=$(date +%s.%N)
-        for i in $(seq "$RUNS"); do fetch "$c" "$port" "$work/out"; done
-        t1=$(date +%s.%N); c1=$(cpu $pid)
-        if [ $s = hpa ]; then kill -TERM $sampler; wait $sampler || true; c1=$((c1 + $(cat "$work/children" 2>/dev/null || echo 0))); fi
-        wall[$s]=$(echo "$t1 - $t0" | bc -l)
-        cpus[$s]=$(echo "($c1 - $c0) / $tck" | bc -l)
+usage() { awk '/^usage_usec/ {print $2}' $CG/bh-bench-$1/cpu.stat; }
+storm() { # port count
+    seq "$2" | xargs -P "$CONC" -I{} atftp --option "blksize 1432" -g -r undionly.kpxe -l "$work/out/{}" 127.0.0.1 "$1" 2>/dev/null
+    for f in "$work"/out/*; do [ "$(sha256sum < "$f")" = "$small_sum" ] || { echo "storm: bad file $f" >&2; exit 1; }; done
+    rm -f "$work"/out/*
+}
+large() { # port
+    for i in $(seq "$RUNS"); do
+        atftp --option "blksize 1432" --option "windowsize 16" -g -r large.bin -l "$work/out/large" 127.0.0.1 "$1" 2>/dev/null
+        [ "$(sha256sum < "$work/out/large")" = "$large_sum" ] || { echo "large: bad file" >&2; exit 1; }
     done
-    printf '%-6s %12.2f %12.2f %12.2f %12.2f %8.2f %8.2f\n' "$c" "${wall[java]}" "${wall[hpa]}" \
-        "${cpus[java]}" "${cpus[hpa]}" "$(echo "${wall[java]} / ${wall[hpa]}" | bc -l)" \
-        "$(echo "${cpus[java]} / (${cpus[hpa]} + 0.001)" | bc -l)"
+    rm -f "$work/out/large"
+}
+declare -A wall cpu
+measure() { # name server port
+    local c0 t0; c0=$(usage "$2"); t0=$(date +%s.%N)
+    "$1" "$3" "${@:4}"
+    wall[$1-$2]=$(echo "$(date +%s.%N) - $t0" | bc -l)
+    cpu[$1-$2]=$(echo "($(usage "$2") - $c0) / 1000000" | bc -l)
+}
+storm $JAVA_PORT 200; storm $HPA_PORT 200   # warm-up (JIT, page cache), not measured
+measure storm java $JAVA_PORT "$STORM"; measure storm hpa $HPA_PORT "$STORM"
+measure large java $JAVA_PORT; measure large hpa $HPA_PORT
+
+printf '%-7s %10s %10s %10s %10s %8s %8s\n' case wall_s hpa_wall_s cpu_s hpa_cpu_s wall_x cpu_x
+for c in storm large; do
+    printf '%-7s %10.2f %10.2f %10.2f %10.2f %8.2f %8.2f\n' $c "${wall[$c-java]}" "${wall[$c-hpa]}" "${cpu[$c-java]}" \
+        "${cpu[$c-hpa]}" "$(echo "${wall[$c-java]} / ${wall[$c-hpa]}" | bc -l)" "$(echo "${cpu[$c-java]} / ${cpu[$c-hpa]}" | bc -l)"
 done
-echo "(${RUNS} x ${SIZE_MB} MB per cell; *_x = java / tftpd-hpa)"
+echo "storm: $STORM x undionly.kpxe ($(stat -c %s "$work/root/undionly.kpxe") B), $CONC concurrent atftp, blksize 1432"
+echo "large: $RUNS x ${LARGE_MB} MiB, atftp blksize 1432 windowsize 16; *_x = appliance / tftpd-hpa (wall_x < 1: appliance faster)"

@@ -7,8 +7,10 @@ import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
 import org.bergenholm.images.StreamingImageServer;
+import org.bergenholm.inventory.CachingHostLookup;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
+import org.bergenholm.metrics.Metrics;
 import org.bergenholm.power.DummyPowerDriver;
 import org.bergenholm.power.IpmiPowerDriver;
 import org.bergenholm.power.LibvirtPowerDriver;
@@ -21,7 +23,6 @@ import org.bergenholm.store.EventStore;
 import org.bergenholm.store.ParameterStore;
 import org.bergenholm.store.TemplateStore;
 import org.bergenholm.tftp.BootAssets;
-import org.bergenholm.tftp.TftpConfig;
 import org.bergenholm.tftp.TftpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,9 @@ public final class Appliance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Appliance.class);
     /** How long a power operation may take before the API answers 504. */
     private static final Duration POWER_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long protocol servers trust a MAC/address → host answer; see CachingHostLookup. */
+    private static final Duration HOST_LOOKUP_TTL = Duration.ofSeconds(10);
 
     private final Database database;
     private final StoredEventLog events;
@@ -51,14 +55,17 @@ public final class Appliance implements AutoCloseable {
             }
             this.power = new PowerService(new PowerDrivers(new DummyPowerDriver(), new IpmiPowerDriver(POWER_TIMEOUT),
                     new LibvirtPowerDriver(), new VmwarePowerDriver(POWER_TIMEOUT)), events, POWER_TIMEOUT);
+            Metrics metrics = new Metrics();
+            metrics.bindDatabase(database);
             Health health = new Health();
             health.add("database", database::ping);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new StreamingImageServer(Duration.ofSeconds(30), events), power, health);
+                    new StreamingImageServer(Duration.ofSeconds(30), events), power, health, metrics);
             http.start();
             health.add("http", () -> true);
-            this.tftp = config.tftpPort() == 0 ? null : startTftp(config, inventory);
+            this.tftp = config.tftp() == null ? null : startTftp(config, inventory);
             if (tftp != null) {
+                metrics.bindTftp(tftp.counters());
                 health.add("tftp", () -> true);
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
@@ -69,14 +76,13 @@ public final class Appliance implements AutoCloseable {
     }
 
     private TftpServer startTftp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
-        java.net.InetAddress listen = java.net.InetAddress.getByName(config.listen());
-        TftpServer server = new TftpServer(TftpConfig.defaults().withPort(config.tftpPort()).withListenAddress(listen),
-                BootAssets.chooseRoot(config.bootAssets()), events, inventory);
+        TftpServer server = new TftpServer(config.tftp(), BootAssets.chooseRoot(config.bootAssets()), events,
+                new CachingHostLookup(inventory, HOST_LOOKUP_TTL));
         try {
             server.start();
         } catch (java.io.IOException e) {
             http.close();
-            throw new java.io.IOException("cannot bind TFTP to " + config.listen() + ":" + config.tftpPort() + ": " + e.getMessage(), e);
+            throw new java.io.IOException("cannot bind TFTP to " + config.listen() + ":" + config.tftp().port() + ": " + e.getMessage(), e);
         }
         return server;
     }

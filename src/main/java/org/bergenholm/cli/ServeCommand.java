@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.bergenholm.Appliance;
 import org.bergenholm.config.ApplianceConfig;
+import org.bergenholm.tftp.TftpConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Set<String> FILE_KEYS = Set.of("listen", "http-port", "tftp-port", "dhcp", "interface",
-            "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host");
+            "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
+            "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -34,6 +36,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Integer httpPort;
     @Option(names = "--tftp-port", description = "TFTP port (default 69; 0 = off)")
     Integer tftpPort;
+    @Option(names = "--tftp-max-transfers", description = "concurrent TFTP transfers in total (default 256)")
+    Integer tftpMaxTransfers;
+    @Option(names = "--tftp-max-per-client", description = "concurrent TFTP transfers per client address (default 8)")
+    Integer tftpMaxPerClient;
+    @Option(names = "--tftp-single-port", description = "answer every TFTP transfer from port 69 (clients behind NAT)")
+    Boolean tftpSinglePort;
     @Option(names = "--dhcp", description = "off, proxy or full (default proxy)")
     String dhcp;
     @Option(names = "--interface", description = "network interface for DHCP")
@@ -69,7 +77,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (base == null) {
             base = "http://" + address + (http == 80 ? "" : ":" + http);
         }
-        ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftp, dhcpMode,
+        ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftpConfig(file, listenAddr, tftp), dhcpMode,
                 pick(iface, file, "interface", null), address, stripSlash(base),
                 pick(mongoUri, file, "mongo-uri", null),
                 Path.of(pick(dataDir, file, "data-dir", "/var/lib/bergenholm")),
@@ -86,6 +94,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    private TftpConfig tftpConfig(Map<String, Object> file, String listenAddr, int port) throws java.net.UnknownHostException {
+        if (port == 0) {
+            return null;
+        }
+        TftpConfig d = TftpConfig.defaults();
+        return d.withPort(port).withListenAddress(java.net.InetAddress.getByName(listenAddr))
+                .withLimits(Integer.parseInt(pick(tftpMaxTransfers, file, "tftp-max-transfers", String.valueOf(d.maxTransfers()))),
+                        Integer.parseInt(pick(tftpMaxPerClient, file, "tftp-max-per-client", String.valueOf(d.maxPerClient()))))
+                .withSinglePort(Boolean.parseBoolean(pick(tftpSinglePort, file, "tftp-single-port", "false")));
     }
 
     private static String stripSlash(String url) {

@@ -1,6 +1,7 @@
 package org.bergenholm.config;
 
 import java.nio.file.Path;
+import org.bergenholm.tftp.TftpConfig;
 
 /**
  * Everything the appliance is started with. {@code seed} is a folder of groups/, hosts/,
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 public record ApplianceConfig(
         String listen,
         int httpPort,
-        int tftpPort,
+        TftpConfig tftp,
         String dhcp,
         String iface,
         String serverAddress,

@@ -7,9 +7,11 @@ import io.undertow.server.HttpServerExchange;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
+import org.bergenholm.metrics.Metrics;
 import org.bergenholm.power.PowerService;
 import org.bergenholm.render.TemplateException;
 import org.slf4j.Logger;
@@ -26,10 +28,12 @@ public final class HttpServer implements AutoCloseable {
     private final EventRoutes eventRoutes;
     private final IpxeRoutes ipxe;
     private final Health health;
+    private final Metrics metrics;
     private final Undertow undertow;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            PowerService power, Health health) {
+            PowerService power, Health health, Metrics metrics) {
+        this.metrics = metrics;
         this.parameters = new ParameterRoutes(inventory, events);
         this.templates = new TemplateRoutes(inventory, events);
         this.power = new PowerRoutes(inventory, power);
@@ -55,6 +59,12 @@ public final class HttpServer implements AutoCloseable {
 
     private void dispatch(HttpServerExchange exchange) {
         if (exchange.isInIoThread()) {
+            long started = System.nanoTime();
+            exchange.addExchangeCompleteListener((done, next) -> {
+                metrics.httpRequest(done.getRequestMethod().toString(), routeName(done.getRelativePath()),
+                        done.getStatusCode(), System.nanoTime() - started);
+                next.proceed();
+            });
             exchange.dispatch(this::dispatch);
             return;
         }
@@ -95,11 +105,25 @@ public final class HttpServer implements AutoCloseable {
             body.put("status", up ? "ok" : "unavailable");
             body.put("services", services);
             Exchanges.json(exchange, up ? 200 : 503, body);
+        } else if (path.equals("/metrics")) {
+            Exchanges.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
         } else if (path.equals("/")) {
             Exchanges.send(exchange, 200, "text/plain", "Bergenholm works.\n");
         } else {
             throw new HttpError(404, "no such resource: " + path);
         }
+    }
+
+    /** A label of bounded cardinality: the resource, never an id. */
+    static String routeName(String path) {
+        String[] parts = path.split("/");
+        if (path.startsWith(API + "/") && parts.length > 3) {
+            return "api/" + (Set.of("hosts", "groups", "templates", "power", "events", "images").contains(parts[3]) ? parts[3] : "other");
+        }
+        if (path.startsWith("/ipxe/") && parts.length > 2) {
+            return "ipxe/" + (Set.of("script", "kernel", "initrd", "module", "register", "mark").contains(parts[2]) ? parts[2] : "other");
+        }
+        return Set.of("/", "/healthz", "/metrics").contains(path) ? path : "other";
     }
 
     private static void fail(HttpServerExchange exchange, int status, String message) {

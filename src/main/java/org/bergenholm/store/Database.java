@@ -10,6 +10,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,11 @@ public final class Database implements AutoCloseable {
 
     public MongoDatabase mongo() {
         return db;
+    }
+
+    /** Finished commands by name with their count and total time, live: for the latency metric. */
+    public Map<String, CommandCounter.Totals> commandTotals() {
+        return java.util.Collections.unmodifiableMap(counter.finished());
     }
 
     /** Commands sent to the database so far, by name ("find", "insert", ...). */

@@ -27,4 +27,12 @@ public record TftpConfig(int port, InetAddress listenAddress, boolean singlePort
     public TftpConfig withPort(int newPort) {
         return new TftpConfig(newPort, listenAddress, singlePort, maxTransfers, maxPerClient, timeoutMillis, retries);
     }
+
+    public TftpConfig withLimits(int newMaxTransfers, int newMaxPerClient) {
+        return new TftpConfig(port, listenAddress, singlePort, newMaxTransfers, newMaxPerClient, timeoutMillis, retries);
+    }
+
+    public TftpConfig withSinglePort(boolean single) {
+        return new TftpConfig(port, listenAddress, single, maxTransfers, maxPerClient, timeoutMillis, retries);
+    }
 }

@@ -28,6 +28,8 @@ final class Transfer {
     private final Negotiated options;
     private final int retries;
     private int retransmits;
+    /** Whether the window before this one was resent on a repeated ACK; see {@link #awaitAck}. */
+    private boolean previousWindowResentEarly;
 
     Transfer(TransferChannel channel, InetSocketAddress client, byte[] file, Negotiated options, int retries) {
         this.channel = channel;
@@ -81,6 +83,13 @@ final class Transfer {
     private long awaitAck(long low, long high, Send send) throws IOException {
         int timeout = options.timeoutMillis();
         send.run();
+        // RFC 7440: a client that lost a block of the window acknowledges the last block it has;
+        // an ACK of the block before the window therefore means "resend it all", at once rather
+        // than after a timeout. Only once per window, and not in the window after one that was
+        // resent like that: the duplicate ACKs a resent window provokes would otherwise resend
+        // every following window too (the windowed Sorcerer's Apprentice).
+        boolean mayResendEarly = options.windowSize() > 1 && high > 0 && !previousWindowResentEarly;
+        previousWindowResentEarly = false;
         for (int attempt = 0; ; ) {
             long deadline = System.nanoTime() + timeout * 1_000_000L;
             while (true) {
@@ -92,6 +101,13 @@ final class Transfer {
                 long block = interpret(packet, low, high);
                 if (block == -2) {
                     return -1;
+                }
+                if (block == REPEATED && mayResendEarly) {
+                    mayResendEarly = false;
+                    previousWindowResentEarly = true;
+                    retransmits++;
+                    send.run();
+                    continue;
                 }
                 if (block >= 0) {
                     return block;
@@ -107,7 +123,9 @@ final class Transfer {
         }
     }
 
-    /** Acknowledged block number, -1 to ignore the packet, -2 to end the transfer. */
+    private static final long REPEATED = -3;
+
+    /** Acknowledged block number, -1 to ignore the packet, -2 to end the transfer, REPEATED for an ACK of {@code low}. */
     private long interpret(DatagramPacket packet, long low, long high) throws IOException {
         InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
         if (!from.equals(client)) {
@@ -132,6 +150,9 @@ final class Transfer {
         long block = low + ((ack.getBlockNumber() - low) & 0xffff); // undo 16-bit wrap
         if (high == 0) {
             return ack.getBlockNumber() == 0 ? 0 : -1;
+        }
+        if (block == low) {
+            return REPEATED;
         }
         return block > low && block <= high ? block : -1;
     }

@@ -26,7 +26,7 @@ class MongoUriTest {
         mongo.bind("127.0.0.1", 0);
         String uri = "mongodb://127.0.0.1:" + mongo.getLocalAddress().getPort() + "/lab";
         HttpClient http = HttpClient.newHttpClient();
-        try (Appliance a = new Appliance(new ApplianceConfig("127.0.0.1", 0, 0, "off", null, "127.0.0.1",
+        try (Appliance a = new Appliance(new ApplianceConfig("127.0.0.1", 0, null, "off", null, "127.0.0.1",
                 "http://127.0.0.1", uri, dataDir, null, "none", 100))) {
             String base = "http://127.0.0.1:" + a.httpPort();
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/api/1.0/hosts/x"))

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.bergenholm.Appliance;
 import org.bergenholm.config.ApplianceConfig;
+import org.bergenholm.tftp.TftpConfig;
 
 /** The real appliance on a loopback port with the embedded database in a temporary folder. */
 public final class TestServer implements AutoCloseable {
@@ -21,24 +22,21 @@ public final class TestServer implements AutoCloseable {
     private final boolean ownDir;
     private final Appliance appliance;
 
-    private TestServer(Path dataDir, boolean ownDir, String seed, int tftpPort, Path bootAssets) throws Exception {
+    private TestServer(Path dataDir, boolean ownDir, String seed, TftpConfig tftp, Path bootAssets) throws Exception {
         this.dataDir = dataDir;
         this.ownDir = ownDir;
-        this.appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, tftpPort, "off", null, "127.0.0.1",
+        this.appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, tftp, "off", null, "127.0.0.1",
                 "http://127.0.0.1:8080", null, dataDir, bootAssets, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST));
     }
 
     private TestServer(Path dataDir, boolean ownDir, String seed) throws Exception {
-        this(dataDir, ownDir, seed, 0, null);
+        this(dataDir, ownDir, seed, null, null);
     }
 
     /** Empty database, TFTP on a free loopback port serving {@code bootAssets}. */
     public static TestServer startWithTftp(Path bootAssets) throws Exception {
-        int port;
-        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
-        return new TestServer(Files.createTempDirectory("bergenholm-test"), true, "none", port, bootAssets);
+        TftpConfig tftp = TftpConfig.defaults().withPort(0).withListenAddress(java.net.InetAddress.getLoopbackAddress());
+        return new TestServer(Files.createTempDirectory("bergenholm-test"), true, "none", tftp, bootAssets);
     }
 
     public int tftpPort() {

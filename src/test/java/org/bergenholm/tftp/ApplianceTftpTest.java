@@ -51,7 +51,8 @@ class ApplianceTftpTest {
     @Test
     void tftpPortTakenIsAClearStartupError() throws Exception {
         try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            var config = new org.bergenholm.config.ApplianceConfig("127.0.0.1", 0, taken.getLocalPort(), "off", null,
+            var config = new org.bergenholm.config.ApplianceConfig("127.0.0.1", 0,
+                    TftpConfig.defaults().withPort(taken.getLocalPort()).withListenAddress(InetAddress.getLoopbackAddress()), "off", null,
                     "127.0.0.1", "http://127.0.0.1", null, Files.createTempDirectory(assets, "db"), assets, "none", 10);
             Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                     () -> new org.bergenholm.Appliance(config).close());

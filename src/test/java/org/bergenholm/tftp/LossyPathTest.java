@@ -24,7 +24,7 @@ class LossyPathTest {
             for (int i = 0; i < 2; i++) {
                 TFTPClient client = new TFTPClient();
                 client.setDefaultTimeout(Duration.ofMillis(150));
-                client.setMaxTimeouts(30);
+                client.setMaxTimeouts(100); // 15 s of patience: the server backs off exponentially
                 client.open();
                 try {
                     ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -36,6 +36,22 @@ class LossyPathTest {
             }
             assertTrue(relay.dropped.get() > 10, "the relay must actually have dropped packets");
             assertTrue(server.counters().retransmits().get() > 0, "server must have retransmitted");
+        }
+    }
+
+    @Test
+    void windowedTransferRecoversFromLossWithAtftp(@TempDir Path out) throws Exception {
+        byte[] file = randomFile(root, "snponly.efi", 300_000); // 210 blocks of 1432 in 14 windows
+        try (TftpServer server = TftpFixture.start(root, config(false, 256, 8, 100, 8));
+             LossyRelay relay = new LossyRelay(server.port(), 0.10, 7)) {
+            Path result = out.resolve("snponly.efi");
+            long started = System.nanoTime();
+            run("atftp", java.util.List.of("atftp", "--option", "blksize 1432", "--option", "windowsize 16",
+                    "-g", "-r", "snponly.efi", "-l", result.toString(), "127.0.0.1", Integer.toString(relay.port())));
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            assertEquals(sha256(file), sha256(java.nio.file.Files.readAllBytes(result)));
+            assertTrue(relay.dropped.get() > 10, "the relay must actually have dropped packets");
+            assertTrue(seconds < 30, "a lost block must be resent promptly, took " + seconds + " s");
         }
     }
 }

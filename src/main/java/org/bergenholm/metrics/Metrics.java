@@ -1,0 +1,79 @@
+package org.bergenholm.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bergenholm.store.Database;
+import org.bergenholm.tftp.TftpCounters;
+
+/**
+ * The Prometheus registry behind `GET /metrics`. Servers keep their own plain counters (so
+ * they stay free of Micrometer); they are bound here, read at scrape time.
+ */
+public final class Metrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> boundCommands = new HashSet<>();
+    private Database database;
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition (format 0.0.4). */
+    public synchronized String scrape() {
+        bindNewCommands();
+        return registry.scrape();
+    }
+
+    /** One HTTP request, labelled by a route name of bounded cardinality. */
+    public void httpRequest(String method, String route, int status, long nanos) {
+        Timer.builder("bergenholm.http.requests")
+                .description("HTTP requests by route and status")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(500))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void bindTftp(TftpCounters counters) {
+        counter("bergenholm.tftp.transfers", "completed TFTP transfers", counters.transfers());
+        counter("bergenholm.tftp.bytes", "bytes sent by completed TFTP transfers", counters.bytes());
+        counter("bergenholm.tftp.errors", "TFTP requests refused and transfers failed", counters.errors());
+        counter("bergenholm.tftp.retransmits", "TFTP packets sent again after a timeout or a repeated ACK", counters.retransmits());
+    }
+
+    /** Database latency per command name; names are bound as they first appear, at scrape time. */
+    public void bindDatabase(Database database) {
+        this.database = database;
+    }
+
+    private void bindNewCommands() {
+        if (database == null) {
+            return;
+        }
+        database.commandTotals().forEach((name, totals) -> {
+            if (boundCommands.add(name)) {
+                FunctionTimer.builder("bergenholm.db.commands", totals, t -> t.count().sum(), t -> t.nanos().sum(), TimeUnit.NANOSECONDS)
+                        .description("database commands and the time they took")
+                        .tag("command", name).register(registry);
+                FunctionCounter.builder("bergenholm.db.command.failures", totals, t -> t.failures().sum())
+                        .description("database commands that failed").tag("command", name).register(registry);
+            }
+        });
+    }
+
+    public void counter(String name, String description, AtomicLong value) {
+        FunctionCounter.builder(name, value, AtomicLong::get).description(description).register(registry);
+    }
+}
