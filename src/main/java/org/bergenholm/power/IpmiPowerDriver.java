@@ -88,7 +88,7 @@ public final class IpmiPowerDriver implements PowerDriver {
         } catch (IOException e) {
             throw new PowerException("cannot open a UDP socket: " + e.getMessage(), false, e);
         }
-        FutureTask<T> task = new FutureTask<>(() -> step.run(Session.open(connector, bmc)));
+        FutureTask<T> task = new FutureTask<>(() -> step.run(Session.open(connector, bmc, (int) timeout.toMillis())));
         Thread worker = new Thread(task, "ipmi-" + bmc.host());
         worker.setDaemon(true);
         worker.start();
@@ -160,10 +160,12 @@ public final class IpmiPowerDriver implements PowerDriver {
 
     /** An authenticated RMCP+ session with one BMC. */
     private record Session(IpmiConnector connector, ConnectionHandle handle, CipherSuite cipherSuite) {
-        static Session open(IpmiConnector connector, Bmc bmc) throws Exception {
+        static Session open(IpmiConnector connector, Bmc bmc, int timeoutMillis) throws Exception {
             CipherSuite suite = cipherSuite(bmc.cipherSuite());
             ConnectionHandle handle = connector.createConnection(InetAddress.getByName(bmc.host()), bmc.port(),
                     suite, PrivilegeLevel.Administrator);
+            // The library's own default is 5 minutes; a worker left behind by a timeout must end too.
+            connector.setTimeout(handle, timeoutMillis);
             connector.openSession(handle, bmc.user(), bmc.password(), null);
             // A session starts at User level, too low for chassis control.
             connector.sendMessage(handle, new SetSessionPrivilegeLevel(IpmiVersion.V20, suite,

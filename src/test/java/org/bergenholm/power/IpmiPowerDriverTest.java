@@ -104,5 +104,14 @@ class IpmiPowerDriverTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(e.isTimeout(), e.getMessage());
         assertTrue(millis >= 2900 && millis < 5000, "took " + millis + " ms");
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (workerAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertFalse(workerAlive(), "the worker left behind by the timeout ends soon after");
+    }
+
+    private static boolean workerAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("ipmi-") && t.isAlive());
     }
 }
