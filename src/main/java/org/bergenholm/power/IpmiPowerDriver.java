@@ -165,7 +165,8 @@ public final class IpmiPowerDriver implements PowerDriver {
             ConnectionHandle handle = connector.createConnection(InetAddress.getByName(bmc.host()), bmc.port(),
                     suite, PrivilegeLevel.Administrator);
             // The library's own default is 5 minutes; a worker left behind by a timeout must end too.
-            connector.setTimeout(handle, timeoutMillis);
+            // A second more than the driver's bound, so that the caller always sees the timeout first.
+            connector.setTimeout(handle, timeoutMillis + 1000);
             connector.openSession(handle, bmc.user(), bmc.password(), null);
             // A session starts at User level, too low for chassis control.
             connector.sendMessage(handle, new SetSessionPrivilegeLevel(IpmiVersion.V20, suite,
