@@ -44,6 +44,19 @@ class IpmiPowerDriverTest {
     }
 
     @Test
+    void eachOperationClosesItsSession() throws Exception {
+        int before = closedSessions();
+        driver.status("h", bmc.params());
+        driver.on("h", bmc.params());
+        driver.off("h", bmc.params());
+        assertEquals(before + 3, closedSessions(), "BMCs have few session slots");
+    }
+
+    private int closedSessions() throws Exception {
+        return bmc.file("ipmi_sim.log").split("Closed due to request", -1).length - 1;
+    }
+
+    @Test
     void onWhenRunningResetsSoItBootsFromTheNetwork() throws Exception {
         driver.on("h", bmc.params());
         driver.on("h", bmc.params());
@@ -89,6 +102,10 @@ class IpmiPowerDriverTest {
         assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
         assertFalse(e.getMessage().contains("wrong-pw-123"));
         assertFalse(e.isTimeout());
+        params.put("ipmi_user", "nobody");
+        params.put("ipmi_password", "secret");
+        PowerException user = assertThrows(PowerException.class, () -> driver.status("h", params));
+        assertTrue(user.getMessage().contains("authentication failed for user nobody"), user.getMessage());
     }
 
     @Test
