@@ -35,6 +35,8 @@ public final class Appliance implements AutoCloseable {
 
     /** How long protocol servers trust a MAC/address → host answer; see CachingHostLookup. */
     private static final Duration HOST_LOOKUP_TTL = Duration.ofSeconds(10);
+    /** How long a stop waits for transfers in flight; below systemd's TimeoutStopSec=30. */
+    private static final Duration DRAIN = Duration.ofSeconds(20);
 
     private final Database database;
     private final StoredEventLog events;
@@ -100,8 +102,24 @@ public final class Appliance implements AutoCloseable {
         return http.port();
     }
 
+    /**
+     * Graceful stop (SIGTERM): no new requests or transfers, those in flight get up to
+     * {@link #DRAIN} to finish, then the event log is flushed and the database closed, so that
+     * a restart right after finds the data directory unlocked and every event written.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        try {
+            if (tftp != null && !tftp.drain(DRAIN)) {
+                log.warn("TFTP transfers still running after {} s; cutting them off", DRAIN.toSeconds());
+            }
+            if (!http.drain(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                log.warn("HTTP requests still running after {} s; cutting them off", DRAIN.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (tftp != null) {
             tftp.close();
         }

@@ -20,9 +20,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** `bergenholm serve`: runs the appliance until SIGTERM. */
+/**
+ * `bergenholm serve`: runs the appliance until SIGTERM. Its options are also the settings that
+ * `doctor` checks and `config show` prints; each comes from, in order: the command line, the
+ * environment ({@code BERGENHOLM_HTTP_PORT} for --http-port), the --config file, the default.
+ */
 @Command(name = "serve", description = "Run the appliance (HTTP API and iPXE routes; TFTP and DHCP when enabled).")
-final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+class ServeCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Set<String> FILE_KEYS = Set.of("listen", "http-port", "tftp-port", "dhcp", "interface",
             "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
@@ -59,52 +63,79 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--seed", description = "seed folder for an empty database, or 'none'")
     String seed;
 
+    /** The environment consulted between the command line and the file; replaced in tests. */
+    Map<String, String> env = System.getenv();
+    private Map<String, Object> file = Map.of();
+
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> file = config == null ? Map.of() : readFile(config);
-        String listenAddr = pick(listen, file, "listen", "0.0.0.0");
-        int http = Integer.parseInt(pick(httpPort, file, "http-port", "80"));
-        int tftp = Integer.parseInt(pick(tftpPort, file, "tftp-port", "69"));
-        String dhcpMode = pick(dhcp, file, "dhcp", "proxy");
-        if (!Set.of("off", "proxy", "full").contains(dhcpMode)) {
-            throw new IllegalArgumentException("dhcp must be off, proxy or full, not '" + dhcpMode + "'");
-        }
-        String address = pick(serverAddress, file, "server-address", null);
-        if (address == null) {
-            address = firstIpv4();
-        }
-        String base = pick(baseUrl, file, "base-url", null);
-        if (base == null) {
-            base = "http://" + address + (http == 80 ? "" : ":" + http);
-        }
-        ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftpConfig(file, listenAddr, tftp), dhcpMode,
-                pick(iface, file, "interface", null), address, stripSlash(base),
-                pick(mongoUri, file, "mongo-uri", null),
-                Path.of(pick(dataDir, file, "data-dir", "/var/lib/bergenholm")),
-                pathOrNull(pick(bootAssets, file, "boot-assets", null)),
-                pick(seed, file, "seed", null),
-                Integer.parseInt(pick(null, file, "events-per-host", String.valueOf(ApplianceConfig.DEFAULT_EVENTS_PER_HOST))));
-        if (!dhcpMode.equals("off")) {
-            log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
-        }
+        ApplianceConfig cfg = effectiveConfig();
         CountDownLatch stop = new CountDownLatch(1);
-        try (Appliance appliance = new Appliance(cfg)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));
-            log.info("base URL {}", cfg.baseUrl());
+        CountDownLatch closed = new CountDownLatch(1);
+        Appliance appliance = new Appliance(cfg);
+        // The JVM halts once its shutdown hooks return, so the hook waits for the graceful close.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown"));
+        log.info("base URL {}", cfg.baseUrl());
+        try {
             stop.await();
+            log.info("stopping: finishing transfers in flight");
+        } finally {
+            appliance.close();
+            log.info("stopped");
+            closed.countDown();
         }
         return 0;
     }
 
-    private TftpConfig tftpConfig(Map<String, Object> file, String listenAddr, int port) throws java.net.UnknownHostException {
+    /** Every setting resolved by precedence; bad values are errors naming their key. */
+    ApplianceConfig effectiveConfig() throws Exception {
+        String fileFromEnv = env.get("BERGENHOLM_CONFIG");
+        Path configPath = config != null ? config : fileFromEnv != null ? Path.of(fileFromEnv) : null;
+        file = configPath == null ? Map.of() : readFile(configPath);
+        String listenAddr = pick(listen, "listen", "0.0.0.0");
+        int http = number(httpPort, "http-port", 80);
+        int tftp = number(tftpPort, "tftp-port", 69);
+        String dhcpMode = pick(dhcp, "dhcp", "proxy");
+        if (!Set.of("off", "proxy", "full").contains(dhcpMode)) {
+            throw new IllegalArgumentException("dhcp must be off, proxy or full, not '" + dhcpMode + "'");
+        }
+        String address = pick(serverAddress, "server-address", null);
+        if (address == null) {
+            address = firstIpv4();
+        }
+        String base = pick(baseUrl, "base-url", null);
+        if (base == null) {
+            base = "http://" + address + (http == 80 ? "" : ":" + http);
+        }
+        ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftpConfig(listenAddr, tftp), dhcpMode,
+                pick(iface, "interface", null), address, stripSlash(base),
+                pick(mongoUri, "mongo-uri", null),
+                Path.of(pick(dataDir, "data-dir", "/var/lib/bergenholm")),
+                pathOrNull(pick(bootAssets, "boot-assets", null)),
+                pick(seed, "seed", null),
+                number(null, "events-per-host", ApplianceConfig.DEFAULT_EVENTS_PER_HOST));
+        if (!dhcpMode.equals("off")) {
+            log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
+        }
+        return cfg;
+    }
+
+    private TftpConfig tftpConfig(String listenAddr, int port) throws java.net.UnknownHostException {
         if (port == 0) {
             return null;
         }
         TftpConfig d = TftpConfig.defaults();
         return d.withPort(port).withListenAddress(java.net.InetAddress.getByName(listenAddr))
-                .withLimits(Integer.parseInt(pick(tftpMaxTransfers, file, "tftp-max-transfers", String.valueOf(d.maxTransfers()))),
-                        Integer.parseInt(pick(tftpMaxPerClient, file, "tftp-max-per-client", String.valueOf(d.maxPerClient()))))
-                .withSinglePort(Boolean.parseBoolean(pick(tftpSinglePort, file, "tftp-single-port", "false")));
+                .withLimits(number(tftpMaxTransfers, "tftp-max-transfers", d.maxTransfers()),
+                        number(tftpMaxPerClient, "tftp-max-per-client", d.maxPerClient()))
+                .withSinglePort(bool(tftpSinglePort, "tftp-single-port"));
     }
 
     private static String stripSlash(String url) {
@@ -115,12 +146,38 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         return s == null ? null : Path.of(s);
     }
 
-    private static String pick(Object cli, Map<String, Object> file, String key, String fallback) {
+    /** Command line, then BERGENHOLM_&lt;KEY&gt;, then the file, then the fallback. */
+    String pick(Object cli, String key, String fallback) {
         if (cli != null) {
             return cli.toString();
         }
+        String fromEnv = env.get("BERGENHOLM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        if (fromEnv != null) {
+            return fromEnv;
+        }
         Object v = file.get(key);
         return v != null ? v.toString() : fallback;
+    }
+
+    int number(Object cli, String key, int fallback) {
+        String value = pick(cli, key, String.valueOf(fallback));
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a non-negative whole number");
+        }
+    }
+
+    boolean bool(Object cli, String key) {
+        String value = pick(cli, key, "false");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     @SuppressWarnings("unchecked")

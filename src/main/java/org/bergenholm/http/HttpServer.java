@@ -4,6 +4,7 @@ import com.mongodb.MongoException;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +31,8 @@ public final class HttpServer implements AutoCloseable {
     private final Health health;
     private final Metrics metrics;
     private final Undertow undertow;
+    /** Answers 503 once shutdown starts and counts the requests still running. */
+    private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
             PowerService power, Health health, Metrics metrics) {
@@ -40,12 +43,13 @@ public final class HttpServer implements AutoCloseable {
         this.eventRoutes = new EventRoutes(events);
         this.ipxe = new IpxeRoutes(inventory, images, events);
         this.health = health;
+        this.graceful = new GracefulShutdownHandler(this::dispatch);
         this.undertow = Undertow.builder()
                 .addHttpListener(port, listen)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) Exchanges.MAX_BODY + 1)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
-                .setHandler(this::dispatch)
+                .setHandler(graceful)
                 .build();
     }
 
@@ -136,6 +140,12 @@ public final class HttpServer implements AutoCloseable {
             return;
         }
         Exchanges.json(exchange, status, Map.of("error", message));
+    }
+
+    /** Stops taking requests and waits up to {@code limit} for running ones (streams included). */
+    public boolean drain(java.time.Duration limit) throws InterruptedException {
+        graceful.shutdown();
+        return graceful.awaitShutdown(limit.toMillis());
     }
 
     @Override

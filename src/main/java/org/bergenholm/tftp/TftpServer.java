@@ -50,6 +50,7 @@ public final class TftpServer implements AutoCloseable {
     private final java.util.Set<TransferChannel> channels = ConcurrentHashMap.newKeySet();
     private DatagramSocket socket;
     private Thread listener;
+    private volatile boolean draining;
 
     public TftpServer(TftpConfig config, Path root, EventLog events, HostLookup hosts) {
         this.config = config;
@@ -75,6 +76,19 @@ public final class TftpServer implements AutoCloseable {
 
     public TftpCounters counters() {
         return counters;
+    }
+
+    /**
+     * Refuses new transfers (with an error packet, so clients fail over at once) and waits up to
+     * {@code limit} for the running ones to finish. True when none was left running.
+     */
+    public boolean drain(java.time.Duration limit) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (active.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return active.get() == 0;
     }
 
     @Override
@@ -139,6 +153,9 @@ public final class TftpServer implements AutoCloseable {
 
     /** Checks limits and the file, then hands the transfer to a worker thread. */
     private void admit(InetSocketAddress client, ReadRequest request) throws IOException, TftpException {
+        if (draining) {
+            throw new TftpException(TFTPErrorPacket.UNDEFINED, "server shutting down");
+        }
         Path file = BootAssets.resolve(root, request.filename());
         byte[] bytes = cache.read(file, request.netascii());
         if (active.incrementAndGet() > config.maxTransfers()) {

@@ -47,4 +47,43 @@ class ServeCommandTest {
         assertEquals("1", r[0]);
         assertTrue(r[1].contains("cannot read configuration file"), r[1]);
     }
+
+    private org.bergenholm.config.ApplianceConfig effective(java.util.Map<String, String> env, String... args) throws Exception {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs(args);
+        serve.env = env;
+        return serve.effectiveConfig();
+    }
+
+    @Test
+    void commandLineBeatsEnvironmentBeatsFileBeatsDefault() throws Exception {
+        Path f = tmp.resolve("b.yaml");
+        Files.writeString(f, "http-port: 8081\ntftp-port: 6969\nevents-per-host: 7\n");
+        var env = java.util.Map.of("BERGENHOLM_HTTP_PORT", "8082", "BERGENHOLM_TFTP_PORT", "7070");
+        var c = effective(env, "--config", f.toString(), "--http-port", "8083");
+        assertEquals(8083, c.httpPort());
+        assertEquals(7070, c.tftp().port());
+        assertEquals(7, c.eventsPerHost());
+        assertEquals("0.0.0.0", c.listen());
+        assertEquals(java.nio.file.Path.of("/var/lib/bergenholm"), c.dataDir());
+        assertEquals(8082, effective(env, "--config", f.toString()).httpPort());
+        assertEquals(8081, effective(java.util.Map.of("BERGENHOLM_CONFIG", f.toString())).httpPort());
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        String[] r = run("serve", "--data-dir", tmp.toString(), "--tftp-max-per-client", "-3");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("tftp-max-per-client: '-3' is not a non-negative whole number"), r[1]);
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> effective(java.util.Map.of("BERGENHOLM_TFTP_SINGLE_PORT", "yes")));
+        assertTrue(e.getMessage().startsWith("tftp-single-port:"), e.getMessage());
+    }
+
+    @Test
+    void configShowMasksTheDatabasePassword() {
+        assertEquals("mongodb://app:******@db1,db2/bergenholm?replicaSet=rs0",
+                ConfigCommand.Show.maskUri("mongodb://app:s3cret@db1,db2/bergenholm?replicaSet=rs0"));
+        assertEquals("mongodb://db1/x", ConfigCommand.Show.maskUri("mongodb://db1/x"));
+    }
 }
