@@ -2,8 +2,6 @@ package org.bergenholm;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
@@ -14,7 +12,11 @@ import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
 import org.bergenholm.metrics.Metrics;
 import org.bergenholm.power.DummyPowerDriver;
-import org.bergenholm.power.PowerDriver;
+import org.bergenholm.power.IpmiPowerDriver;
+import org.bergenholm.power.LibvirtPowerDriver;
+import org.bergenholm.power.PowerDrivers;
+import org.bergenholm.power.PowerService;
+import org.bergenholm.power.VmwarePowerDriver;
 import org.bergenholm.render.TemplateRenderer;
 import org.bergenholm.store.Database;
 import org.bergenholm.store.EventStore;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 /** The one place where the appliance's parts are built and connected. */
 public final class Appliance implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Appliance.class);
+    /** How long a power operation may take before the API answers 504. */
+    private static final Duration POWER_TIMEOUT = Duration.ofSeconds(10);
 
     /** How long protocol servers trust a MAC/address → host answer; see CachingHostLookup. */
     private static final Duration HOST_LOOKUP_TTL = Duration.ofSeconds(10);
@@ -38,6 +42,7 @@ public final class Appliance implements AutoCloseable {
     private final StoredEventLog events;
     private final HttpServer http;
     private final TftpServer tftp;
+    private final PowerService power;
 
     public Appliance(ApplianceConfig config) throws Exception {
         this.database = config.mongoUri() == null
@@ -50,14 +55,14 @@ public final class Appliance implements AutoCloseable {
             if (!"none".equals(config.seed())) {
                 new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
             }
-            Map<String, PowerDriver> drivers = new LinkedHashMap<>();
-            drivers.put("dummy", new DummyPowerDriver());
+            this.power = new PowerService(new PowerDrivers(new DummyPowerDriver(), new IpmiPowerDriver(POWER_TIMEOUT),
+                    new LibvirtPowerDriver(), new VmwarePowerDriver(POWER_TIMEOUT)), events, POWER_TIMEOUT);
             Metrics metrics = new Metrics();
             metrics.bindDatabase(database);
             Health health = new Health();
             health.add("database", database::ping);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health, metrics,
+                    new StreamingImageServer(Duration.ofSeconds(30), events), power, health, metrics,
                     BootAssets.chooseRoot(config.bootAssets()));
             http.start();
             health.add("http", () -> true);
@@ -120,6 +125,7 @@ public final class Appliance implements AutoCloseable {
             tftp.close();
         }
         http.close();
+        power.close();
         events.close();
         database.close();
     }

@@ -14,7 +14,7 @@ import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.metrics.Metrics;
-import org.bergenholm.power.PowerDriver;
+import org.bergenholm.power.PowerService;
 import org.bergenholm.render.TemplateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +37,12 @@ public final class HttpServer implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            Map<String, PowerDriver> drivers, Health health, Metrics metrics, Path bootAssets) {
+            PowerService power, Health health, Metrics metrics, Path bootAssets) {
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
         this.templates = new TemplateRoutes(inventory, events);
-        this.power = new PowerRoutes(inventory, drivers, events);
+        this.power = new PowerRoutes(inventory, power);
         this.eventRoutes = new EventRoutes(events);
         this.ipxe = new IpxeRoutes(inventory, images, events);
         this.health = health;

@@ -1,22 +1,24 @@
 package org.bergenholm.http;
 
 import java.util.Map;
-import org.bergenholm.events.EventLog;
 import org.bergenholm.inventory.Inventory;
-import org.bergenholm.power.PowerDriver;
 import org.bergenholm.power.PowerException;
+import org.bergenholm.power.PowerOperation;
+import org.bergenholm.power.PowerParameterException;
+import org.bergenholm.power.PowerService;
 import org.bergenholm.power.PowerState;
 
-/** `/api/1.0/power/<id>` and `/api/1.0/power/status/<id>`. */
+/** `/api/1.0/power/<id>` and `/api/1.0/power/status/<id>`: HTTP in and out; {@link PowerService} does the work. */
 final class PowerRoutes {
-    private final Inventory inventory;
-    private final Map<String, PowerDriver> drivers;
-    private final EventLog events;
+    /** Who asked, on the timeline, until the API knows its users. */
+    private static final String WHO = "api";
 
-    PowerRoutes(Inventory inventory, Map<String, PowerDriver> drivers, EventLog events) {
+    private final Inventory inventory;
+    private final PowerService power;
+
+    PowerRoutes(Inventory inventory, PowerService power) {
         this.inventory = inventory;
-        this.drivers = drivers;
-        this.events = events;
+        this.power = power;
     }
 
     void handle(Request r) throws Exception {
@@ -24,8 +26,7 @@ final class PowerRoutes {
         String id = statusPath ? r.name(2) : r.name(1);
         switch (r.method()) {
             case "GET" -> {
-                Map<String, Object> params = inventory.resolveHostOrRegister(id);
-                PowerState state = call(id, params, "status");
+                PowerState state = call(id, PowerOperation.STATUS);
                 Exchanges.json(r.exchange(), 200, Map.of("power", state.json()));
             }
             case "PUT" -> {
@@ -33,38 +34,27 @@ final class PowerRoutes {
                     throw new HttpError(405, "PUT goes to /api/1.0/power/<id>");
                 }
                 Object action = Exchanges.jsonObject(r.exchange()).get("power");
-                if (!(action instanceof String a) || !(a.equals("on") || a.equals("off") || a.equals("reset"))) {
-                    throw new HttpError(400, "body must be {\"power\": \"on\"|\"off\"|\"reset\"}");
-                }
-                Map<String, Object> params = inventory.resolveHostOrRegister(id);
-                call(id, params, (String) action);
+                PowerOperation operation = switch (action instanceof String a ? a : "") {
+                    case "on" -> PowerOperation.ON;
+                    case "off" -> PowerOperation.OFF;
+                    case "reset" -> PowerOperation.RESET;
+                    default -> throw new HttpError(400, "body must be {\"power\": \"on\"|\"off\"|\"reset\"}");
+                };
+                call(id, operation);
                 Exchanges.empty(r.exchange(), 202);
             }
             default -> throw new HttpError(405, "method " + r.method() + " not allowed");
         }
     }
 
-    private PowerState call(String id, Map<String, Object> params, String action) {
-        Object name = params.get("power_driver");
-        if (!(name instanceof String driverName) || driverName.isEmpty()) {
-            throw new HttpError(400, "host " + id + " has no power_driver");
-        }
-        PowerDriver driver = drivers.get(driverName);
-        if (driver == null) {
-            throw new HttpError(400, "unknown power_driver '" + driverName + "' (known: " + String.join(", ", drivers.keySet()) + ")");
-        }
+    private PowerState call(String id, PowerOperation operation) {
+        Map<String, Object> params = inventory.resolveHostOrRegister(id);
         try {
-            PowerState result = switch (action) {
-                case "on" -> { driver.on(id, params); yield PowerState.ON; }
-                case "off" -> { driver.off(id, params); yield PowerState.OFF; }
-                case "reset" -> { driver.reset(id, params); yield PowerState.ON; }
-                default -> driver.status(id, params);
-            };
-            events.record(id, "power " + action, Map.of("driver", driverName, "result", result.json()));
-            return result;
+            return power.run(id, params, operation, WHO);
+        } catch (PowerParameterException e) {
+            throw new HttpError(400, "host " + id + ": " + e.getMessage());
         } catch (PowerException e) {
-            events.record(id, "power " + action, Map.of("driver", driverName, "error", String.valueOf(e.getMessage())));
-            throw new HttpError(e.isTimeout() ? 504 : 502, "power driver " + driverName + ": " + e.getMessage());
+            throw new HttpError(e.isTimeout() ? 504 : 502, "power driver " + params.get("power_driver") + ": " + e.getMessage());
         }
     }
 }

@@ -34,7 +34,7 @@ class HostEventsCommandTest {
                 once = Cli.at(url, "host", "events", "n1");
             }
             assertEquals(0, once.exit(), once.err());
-            assertTrue(once.out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT[^ ]+  power on  driver=dummy result=on\\n"), once.out());
+            assertTrue(once.out().matches("(?s)\\d{4}-\\d\\d-\\d\\dT[^ ]+  power on  who=api driver=dummy result=on\\n"), once.out());
 
             StringWriter out = new StringWriter();
             CommandLine cl = Main.commandLine();
@@ -46,7 +46,7 @@ class HostEventsCommandTest {
             String followed = waitFor(out, "power off");
             follower.interrupt();
             follower.join(5000);
-            assertTrue(followed.contains("power off  driver=dummy result=off"), followed);
+            assertTrue(followed.contains("power off  who=api driver=dummy result=off"), followed);
             assertEquals(1, followed.split("power on", -1).length - 1, "each event printed once: " + followed);
 
             Cli.Result missing = Cli.at(url, "host", "events", "n1", "--interval", "x");
