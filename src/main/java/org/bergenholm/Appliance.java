@@ -1,14 +1,14 @@
 package org.bergenholm;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
-import org.bergenholm.images.StreamingImageServer;
+import org.bergenholm.images.CachingImageServer;
+import org.bergenholm.images.ImageCache;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
 import org.bergenholm.power.DummyPowerDriver;
@@ -31,6 +31,7 @@ public final class Appliance implements AutoCloseable {
     private final Database database;
     private final StoredEventLog events;
     private final HttpServer http;
+    private ImageCache images;
     private final TftpServer tftp;
 
     public Appliance(ApplianceConfig config) throws Exception {
@@ -48,8 +49,9 @@ public final class Appliance implements AutoCloseable {
             drivers.put("dummy", new DummyPowerDriver());
             Health health = new Health();
             health.add("database", database::ping);
+            this.images = new ImageCache(config.dataDir().resolve("images"), config.images());
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new StreamingImageServer(Duration.ofSeconds(30), events), drivers, health);
+                    new CachingImageServer(images, config.images(), events), images, drivers, health);
             http.start();
             health.add("http", () -> true);
             this.tftp = config.tftpPort() == 0 ? null : startTftp(config, inventory);
@@ -58,6 +60,9 @@ public final class Appliance implements AutoCloseable {
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
         } catch (Exception | Error e) {
+            if (images != null) {
+                images.close();
+            }
             database.close();
             throw e;
         }
@@ -95,6 +100,7 @@ public final class Appliance implements AutoCloseable {
             tftp.close();
         }
         http.close();
+        images.close();
         events.close();
         database.close();
     }

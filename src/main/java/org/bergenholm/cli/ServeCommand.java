@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.bergenholm.Appliance;
 import org.bergenholm.config.ApplianceConfig;
+import org.bergenholm.images.ImageCacheConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Set<String> FILE_KEYS = Set.of("listen", "http-port", "tftp-port", "dhcp", "interface",
-            "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host");
+            "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
+            "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -51,6 +53,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--seed", description = "seed folder for an empty database, or 'none'")
     String seed;
 
+    @Option(names = "--images-cache-max", description = "size bound of the image cache, e.g. 20G (default 20G)")
+    String imagesCacheMax;
+    @Option(names = "--images-revalidate-after", description = "age after which a cached image is revalidated, e.g. 1h (default 1h)")
+    String imagesRevalidateAfter;
+    @Option(names = "--images-mirror-dir", description = "folder that file:// image URLs may point into (default: none allowed)")
+    Path imagesMirrorDir;
+    @Option(names = "--images-connect-timeout", description = "image upstream connect timeout, e.g. 10s (default 10s)")
+    String imagesConnectTimeout;
+    @Option(names = "--images-read-timeout", description = "image upstream silence before giving up, e.g. 30s (default 30s)")
+    String imagesReadTimeout;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> file = config == null ? Map.of() : readFile(config);
@@ -75,7 +88,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 Path.of(pick(dataDir, file, "data-dir", "/var/lib/bergenholm")),
                 pathOrNull(pick(bootAssets, file, "boot-assets", null)),
                 pick(seed, file, "seed", null),
-                Integer.parseInt(pick(null, file, "events-per-host", String.valueOf(ApplianceConfig.DEFAULT_EVENTS_PER_HOST))));
+                Integer.parseInt(pick(null, file, "events-per-host", String.valueOf(ApplianceConfig.DEFAULT_EVENTS_PER_HOST))),
+                images(file));
         if (!dhcpMode.equals("off")) {
             log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
         }
@@ -86,6 +100,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             stop.await();
         }
         return 0;
+    }
+
+    private ImageCacheConfig images(Map<String, Object> file) {
+        ImageCacheConfig d = ImageCacheConfig.defaults();
+        String mirror = pick(imagesMirrorDir, file, "images-mirror-dir", null);
+        return new ImageCacheConfig(
+                ImageCacheConfig.parseSize(pick(imagesCacheMax, file, "images-cache-max", String.valueOf(d.maxBytes()))),
+                ImageCacheConfig.parseDuration(pick(imagesRevalidateAfter, file, "images-revalidate-after", d.revalidateAfter().toSeconds() + "s")),
+                pathOrNull(mirror),
+                ImageCacheConfig.parseDuration(pick(imagesConnectTimeout, file, "images-connect-timeout", d.connectTimeout().toSeconds() + "s")),
+                ImageCacheConfig.parseDuration(pick(imagesReadTimeout, file, "images-read-timeout", d.readTimeout().toSeconds() + "s")));
     }
 
     private static String stripSlash(String url) {

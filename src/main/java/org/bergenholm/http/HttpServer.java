@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bergenholm.events.StoredEventLog;
+import org.bergenholm.images.ImageCache;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.power.PowerDriver;
@@ -25,16 +26,18 @@ public final class HttpServer implements AutoCloseable {
     private final PowerRoutes power;
     private final EventRoutes eventRoutes;
     private final IpxeRoutes ipxe;
+    private final ImageRoutes imageRoutes;
     private final Health health;
     private final Undertow undertow;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            Map<String, PowerDriver> drivers, Health health) {
+            ImageCache imageCache, Map<String, PowerDriver> drivers, Health health) {
         this.parameters = new ParameterRoutes(inventory, events);
         this.templates = new TemplateRoutes(inventory, events);
         this.power = new PowerRoutes(inventory, drivers, events);
         this.eventRoutes = new EventRoutes(events);
         this.ipxe = new IpxeRoutes(inventory, images, events);
+        this.imageRoutes = new ImageRoutes(imageCache);
         this.health = health;
         this.undertow = Undertow.builder()
                 .addHttpListener(port, listen)
@@ -84,6 +87,7 @@ public final class HttpServer implements AutoCloseable {
                 case "templates" -> templates.handle(r);
                 case "power" -> power.handle(r);
                 case "events" -> eventRoutes.handle(r);
+                case "images" -> imageRoutes.handle(r);
                 default -> throw new HttpError(404, "no such resource: " + path);
             }
         } else if (path.startsWith("/ipxe/")) {
