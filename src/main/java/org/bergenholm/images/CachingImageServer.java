@@ -4,19 +4,40 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.bergenholm.events.EventLog;
+import org.bergenholm.http.Exchanges;
 import org.bergenholm.http.HttpError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves kernels and initrds through the {@link ImageCache}; `file://` URLs from the local
  * mirror; hosts with `cache: false` through plain streaming. Every answer is an event on the
  * host's timeline: "<label> served" with bytes, duration and hit/miss, or "<label> failed".
+ *
+ * <p>Transfers run on threads of their own, not Undertow's few workers: a client waiting
+ * for bytes of a slow download blocks its thread, and a boot storm must not leave the REST
+ * API without a worker to answer.
  */
 public final class CachingImageServer implements ImageServer {
+    private static final Logger log = LoggerFactory.getLogger(CachingImageServer.class);
+    static final int MAX_TRANSFERS = 1024;
+
     private final ImageCache cache;
     private final LocalMirror mirror;
     private final ImageServer uncached;
     private final EventLog events;
+    private final ExecutorService transfers = new ThreadPoolExecutor(0, MAX_TRANSFERS, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "image-transfer");
+                t.setDaemon(true);
+                return t;
+            });
 
     public CachingImageServer(ImageCache cache, ImageCacheConfig config, EventLog events) throws IOException {
         this.cache = cache;
@@ -26,12 +47,35 @@ public final class CachingImageServer implements ImageServer {
     }
 
     @Override
-    public void serve(HttpServerExchange exchange, ImageRequest request) throws Exception {
-        boolean local = request.url().startsWith("file:");
-        if (!local && !request.cache()) {
-            uncached.serve(exchange, request);
-            return;
+    public void serve(HttpServerExchange exchange, ImageRequest request) {
+        try {
+            exchange.dispatch(transfers, () -> answer(exchange, request));
+        } catch (RejectedExecutionException e) {
+            throw new HttpError(503, "too many image transfers under way (" + MAX_TRANSFERS + ")");
         }
+    }
+
+    private void answer(HttpServerExchange exchange, ImageRequest request) {
+        try {
+            if (!request.cache() && !request.url().startsWith("file:")) {
+                uncached.serve(exchange, request);
+            } else {
+                fromDisk(exchange, request);
+            }
+        } catch (HttpError e) {
+            if (exchange.isResponseStarted()) {
+                cut(exchange);
+            } else {
+                Exchanges.json(exchange, e.status(), Map.of("error", e.getMessage()));
+            }
+        } catch (Exception e) {
+            log.error("serving {} of {} failed", request.label(), request.hostId(), e);
+            cut(exchange);
+        }
+    }
+
+    private void fromDisk(HttpServerExchange exchange, ImageRequest request) throws Exception {
+        boolean local = request.url().startsWith("file:");
         long start = System.nanoTime();
         ImageLease lease;
         try {
@@ -52,8 +96,16 @@ public final class CachingImageServer implements ImageServer {
         } catch (IOException e) {
             // Whether the upstream broke or the client left, the body is short: end the
             // connection so no client mistakes what it got for the whole image.
-            exchange.getConnection().close();
+            cut(exchange);
             failed(request, 0, e.getMessage());
+        }
+    }
+
+    private static void cut(HttpServerExchange exchange) {
+        try {
+            exchange.getConnection().close();
+        } catch (IOException ignored) {
+            // Closing is all that was left to do.
         }
     }
 

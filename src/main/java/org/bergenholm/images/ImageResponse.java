@@ -58,6 +58,9 @@ final class ImageResponse {
             return 0;
         }
         StreamSinkChannel sink = exchange.getResponseChannel();
+        // Headers go out on their own first: with headers still buffered, Undertow's response
+        // conduit copies a file transfer through its header buffer and the body came out wrong.
+        Channels.flushBlocking(sink);
         long end = length >= 0 ? to : Long.MAX_VALUE;
         long pos = from;
         while (pos < end) {
