@@ -255,7 +255,7 @@ public final class ImageCache implements AutoCloseable {
     // --- the download thread ---
 
     private void fetch(Slot s, Download d, String proxyUrl, ImageMeta cached) {
-        Stall stall = new Stall(Thread.currentThread());
+        Stall stall = new Stall();
         ScheduledFuture<?> dog = null;
         try {
             Upstream.Reply r = upstream.open(d.url, proxyUrl, cached);
@@ -271,10 +271,14 @@ public final class ImageCache implements AutoCloseable {
                     synchronized (this) {
                         d.streaming(r.meta());
                     }
+                    stall.watch(in);
                     long period = Math.max(10, Math.min(1000, config.readTimeout().toMillis() / 4));
                     dog = watchdog.scheduleAtFixedRate(stall::check, period, period, TimeUnit.MILLISECONDS);
                     long total = copy(in, out, d, stall);
                     stall.stop();
+                    if (stall.fired()) {
+                        throw new IOException("stalled"); // a closed stream may look like a short, complete body
+                    }
                     long expected = r.meta().length();
                     if (expected >= 0 && total != expected) {
                         throw new HttpError(502, "upstream " + Urls.shown(d.url) + " sent " + total + " of " + expected + " bytes");
@@ -284,7 +288,7 @@ public final class ImageCache implements AutoCloseable {
             }
         } catch (HttpError e) {
             fail(s, d, e);
-        } catch (IOException | InterruptedException e) {
+        } catch (IOException | InterruptedException | java.io.UncheckedIOException e) {
             fail(s, d, stall.fired()
                     ? new HttpError(504, "upstream " + Urls.shown(d.url) + " sent nothing for " + config.readTimeout().toMillis() + " ms")
                     : new HttpError(502, "upstream " + Urls.shown(d.url) + " broke off: " + e.getMessage()));
@@ -296,7 +300,6 @@ public final class ImageCache implements AutoCloseable {
                 dog.cancel(false);
             }
             stall.stop();
-            Thread.interrupted(); // a stall check that fired just as the body ended must not leak into the pool
         }
     }
 
@@ -317,15 +320,18 @@ public final class ImageCache implements AutoCloseable {
         return total;
     }
 
-    /** Interrupts the download thread when the upstream has sent nothing for the read timeout. */
+    /**
+     * Ends the download when the upstream has sent nothing for the read timeout: closing the
+     * body stream is what wakes a read blocked in the JDK client (an interrupt does not).
+     */
     private final class Stall {
-        private final Thread thread;
+        private InputStream body;
         private long last = System.nanoTime();
-        private boolean reading = true;
         private boolean fired;
 
-        Stall(Thread thread) {
-            this.thread = thread;
+        synchronized void watch(InputStream in) {
+            body = in;
+            last = System.nanoTime();
         }
 
         synchronized void progress() {
@@ -333,14 +339,19 @@ public final class ImageCache implements AutoCloseable {
         }
 
         synchronized void check() {
-            if (reading && System.nanoTime() - last > config.readTimeout().toNanos()) {
+            if (body != null && System.nanoTime() - last > config.readTimeout().toNanos()) {
                 fired = true;
-                thread.interrupt();
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // Closed is closed; the reading thread sees the end either way.
+                }
+                body = null;
             }
         }
 
         synchronized void stop() {
-            reading = false;
+            body = null;
         }
 
         synchronized boolean fired() {
