@@ -48,11 +48,14 @@ public final class CachingImageServer implements ImageServer {
 
     @Override
     public void serve(HttpServerExchange exchange, ImageRequest request) {
-        try {
-            exchange.dispatch(transfers, () -> answer(exchange, request));
-        } catch (RejectedExecutionException e) {
-            throw new HttpError(503, "too many image transfers under way (" + MAX_TRANSFERS + ")");
-        }
+        // Undertow hands the task to the executor after this returns, so a full pool is answered from there.
+        exchange.dispatch(task -> {
+            try {
+                transfers.execute(task);
+            } catch (RejectedExecutionException e) {
+                Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
+            }
+        }, () -> answer(exchange, request));
     }
 
     private void answer(HttpServerExchange exchange, ImageRequest request) {

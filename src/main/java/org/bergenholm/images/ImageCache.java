@@ -68,6 +68,7 @@ public final class ImageCache implements AutoCloseable {
     private final ExecutorService fetchers;
     private final ScheduledExecutorService watchdog;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final java.util.Set<Stall> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long totalBytes;
     private long useCounter;
     private long tempCounter;
@@ -272,12 +273,13 @@ public final class ImageCache implements AutoCloseable {
                         d.streaming(r.meta());
                     }
                     stall.watch(in);
+                    running.add(stall);
                     long period = Math.max(10, Math.min(1000, config.readTimeout().toMillis() / 4));
                     dog = watchdog.scheduleAtFixedRate(stall::check, period, period, TimeUnit.MILLISECONDS);
                     long total = copy(in, out, d, stall);
                     stall.stop();
-                    if (stall.fired()) {
-                        throw new IOException("stalled"); // a closed stream may look like a short, complete body
+                    if (stall.cut()) {
+                        throw new IOException("stopped"); // a closed stream may look like a short, complete body
                     }
                     long expected = r.meta().length();
                     if (expected >= 0 && total != expected) {
@@ -288,7 +290,7 @@ public final class ImageCache implements AutoCloseable {
             }
         } catch (HttpError e) {
             fail(s, d, e);
-        } catch (IOException | InterruptedException | java.io.UncheckedIOException e) {
+        } catch (IOException | InterruptedException e) {
             fail(s, d, stall.fired()
                     ? new HttpError(504, "upstream " + Urls.shown(d.url) + " sent nothing for " + config.readTimeout().toMillis() + " ms")
                     : new HttpError(502, "upstream " + Urls.shown(d.url) + " broke off: " + e.getMessage()));
@@ -300,6 +302,7 @@ public final class ImageCache implements AutoCloseable {
                 dog.cancel(false);
             }
             stall.stop();
+            running.remove(stall);
         }
     }
 
@@ -328,6 +331,7 @@ public final class ImageCache implements AutoCloseable {
         private InputStream body;
         private long last = System.nanoTime();
         private boolean fired;
+        private boolean aborted;
 
         synchronized void watch(InputStream in) {
             body = in;
@@ -354,8 +358,26 @@ public final class ImageCache implements AutoCloseable {
             body = null;
         }
 
+        /** Ends the transfer now (shutdown): the download fails and leaves nothing behind. */
+        synchronized void abort() {
+            aborted = true;
+            if (body != null) {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // As in check().
+                }
+                body = null;
+            }
+        }
+
         synchronized boolean fired() {
             return fired;
+        }
+
+        /** Whether the body was closed under the reader, which may have looked like its end. */
+        synchronized boolean cut() {
+            return fired || aborted;
         }
     }
 
@@ -473,6 +495,7 @@ public final class ImageCache implements AutoCloseable {
 
     @Override
     public void close() {
+        running.forEach(Stall::abort);
         fetchers.shutdownNow();
         watchdog.shutdownNow();
     }
