@@ -112,4 +112,18 @@ class ResponsesTest {
         assertArrayEquals(Arrays.copyOfRange(KERNEL, 2_000_000, 2_000_100), r.body());
         assertEquals(1, upstream.requests("/vmlinuz"));
     }
+
+    @Test
+    void anUpstreamWithoutLengthIsStreamedChunkedThenServedWithItsLength() throws Exception {
+        upstream.putChunked("/nolength", KERNEL);
+        server.json("POST", "/api/1.0/hosts/n", "{\"kernel\": \"" + upstream.url("/nolength") + "\"}");
+        String url = server.url() + "/ipxe/kernel/n";
+        HttpResponse<byte[]> first = Clients.get(url);
+        assertEquals(200, first.statusCode());
+        assertArrayEquals(KERNEL, first.body());
+        HttpResponse<byte[]> second = Clients.get(url, "Range", "bytes=0-9");
+        assertEquals(206, second.statusCode(), "once complete, the length is known and ranges work");
+        assertEquals("bytes 0-9/" + KERNEL.length, second.headers().firstValue("content-range").orElse(""));
+        assertEquals(1, upstream.requests("/nolength"));
+    }
 }

@@ -29,6 +29,7 @@ final class TestUpstream implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final Map<String, Image> images = new ConcurrentHashMap<>();
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
+    private final java.util.Set<String> chunked = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> notModified = new ConcurrentHashMap<>();
     private final AtomicInteger version = new AtomicInteger();
@@ -44,6 +45,12 @@ final class TestUpstream implements AutoCloseable {
     void put(String path, byte[] body) {
         int v = version.incrementAndGet();
         images.put(path, new Image(body, "\"v" + v + "\"", "Mon, 0" + (v % 9 + 1) + " Jan 2024 00:00:00 GMT"));
+    }
+
+    /** Serves body at path without Content-Length (chunked), as some mirrors and CGI scripts do. */
+    void putChunked(String path, byte[] body) {
+        put(path, body);
+        chunked.add(path);
     }
 
     /** The next bodies of path stop after this many bytes until the returned latch is opened. */
@@ -83,7 +90,7 @@ final class TestUpstream implements AutoCloseable {
             ex.close();
             return;
         }
-        ex.sendResponseHeaders(200, image.body().length);
+        ex.sendResponseHeaders(200, chunked.contains(path) ? 0 : image.body().length);
         try (OutputStream out = ex.getResponseBody()) {
             Gate gate = gates.get(path);
             int held = gate == null ? 0 : (int) Math.min(gate.after(), image.body().length);
