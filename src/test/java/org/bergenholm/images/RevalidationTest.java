@@ -55,4 +55,24 @@ class RevalidationTest {
             assertTrue(list.contains("\"size\":" + v2.length + ","), list);
         }
     }
+
+    @Test
+    void anUpstreamDownAtRevalidationLeavesTheCachedCopyInService() throws Exception {
+        byte[] image = Clients.random(1 << 20, 3);
+        TestUpstream upstream = new TestUpstream();
+        try (TestServer server = TestServer.startWithImages(data, ImageCacheConfig.defaults().withRevalidateAfter(Duration.ZERO))) {
+            upstream.put("/k", image);
+            server.json("POST", "/api/1.0/hosts/h", "{\"kernel\": \"" + upstream.url("/k") + "\"}");
+            String url = server.url() + "/ipxe/kernel/h";
+            assertArrayEquals(image, Clients.get(url).body());
+            upstream.close();
+            HttpResponse<byte[]> stale = Clients.get(url);
+            assertEquals(200, stale.statusCode(), "a mirror outage does not stop machines booting what is cached");
+            assertArrayEquals(image, stale.body());
+            String list = server.get("/api/1.0/images").body();
+            assertTrue(list.contains("\"complete\":true") && list.contains("unreachable"), "the failed revalidation is shown: " + list);
+        } finally {
+            upstream.close();
+        }
+    }
 }
