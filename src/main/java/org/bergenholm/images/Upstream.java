@@ -20,6 +20,16 @@ final class Upstream {
     record Reply(int status, ImageMeta meta, InputStream body) {
     }
 
+    static {
+        // The JDK client moves bodies in 16 KiB buffers by default, which held a 64 MiB download
+        // from a local nginx to ~150 MiB/s; 256 KiB made it about 3x faster. The JDK reads this
+        // documented property once, when its HTTP client first loads, and this class loads
+        // before the appliance builds any client. An operator's own -D value wins.
+        if (System.getProperty("jdk.httpclient.bufsize") == null) {
+            System.setProperty("jdk.httpclient.bufsize", String.valueOf(256 << 10));
+        }
+    }
+
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
