@@ -70,6 +70,7 @@ public final class ImageCache implements AutoCloseable {
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final java.util.Set<Stall> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private long totalBytes;
+    private long incomingBytes; // announced lengths of downloads under way: room is made for them up front
     private long useCounter;
     private long tempCounter;
 
@@ -227,7 +228,7 @@ public final class ImageCache implements AutoCloseable {
 
     /** Drops least recently used entries until under the bound; never one being read or refreshed. */
     private void evict() {
-        while (totalBytes > config.maxBytes()) {
+        while (totalBytes + incomingBytes > config.maxBytes()) {
             Slot victim = null;
             for (Slot s : slots.values()) {
                 if (s.meta != null && s.readers == 0 && s.download == null && (victim == null || s.useOrder < victim.useOrder)) {
@@ -271,6 +272,8 @@ public final class ImageCache implements AutoCloseable {
                 try (FileChannel out = FileChannel.open(d.temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     synchronized (this) {
                         d.streaming(r.meta());
+                        incomingBytes += Math.max(0, r.meta().length());
+                        evict();
                     }
                     stall.watch(in);
                     running.add(stall);
@@ -307,7 +310,7 @@ public final class ImageCache implements AutoCloseable {
     }
 
     private static long copy(InputStream in, FileChannel out, Download d, Stall stall) throws IOException {
-        byte[] buf = new byte[1 << 16];
+        byte[] buf = new byte[1 << 18]; // as large as the client's buffers (see Upstream)
         ByteBuffer bb = ByteBuffer.wrap(buf);
         long total = 0;
         int n;
@@ -382,8 +385,11 @@ public final class ImageCache implements AutoCloseable {
     }
 
     private synchronized void commit(Slot s, Download d, ImageMeta meta) throws IOException {
-        Files.move(d.temp, dataFile(s), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Should the rename fail or the process die between the two, the index in memory still
+        // describes the old file, and load() drops a pair whose lengths disagree.
         meta.write(metaFile(s));
+        Files.move(d.temp, dataFile(s), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        incomingBytes -= Math.max(0, d.meta().length());
         if (s.meta != null) {
             totalBytes -= s.size;
         }
@@ -408,6 +414,9 @@ public final class ImageCache implements AutoCloseable {
 
     private void fail(Slot s, Download d, HttpError why) {
         synchronized (this) {
+            if (d.state() == Download.State.STREAMING) {
+                incomingBytes -= Math.max(0, d.meta().length());
+            }
             s.download = null;
             s.error = why.getMessage();
             d.finish(Download.State.FAILED, why);

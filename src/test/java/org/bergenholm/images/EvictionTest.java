@@ -52,6 +52,25 @@ class EvictionTest {
     }
 
     @Test
+    void roomIsMadeWhenADownloadStartsNotWhenItEnds() throws Exception {
+        try (TestUpstream upstream = new TestUpstream();
+                TestServer server = TestServer.startWithImages(data, ImageCacheConfig.defaults().withMaxBytes(2 * MIB + MIB / 2))) {
+            upstream.put("/a", Clients.random(MIB, 'a'));
+            upstream.put("/b", Clients.random(MIB, 'b'));
+            upstream.put("/c", Clients.random(MIB, 'c'));
+            Clients.get(host(server, upstream, "a"));
+            Clients.get(host(server, upstream, "b"));
+            java.util.concurrent.CountDownLatch gate = upstream.gate("/c", 1000);
+            HttpResponse<InputStream> c = Clients.stream(host(server, upstream, "c"));
+            String list = server.get("/api/1.0/images").body();
+            assertFalse(list.contains(upstream.url("/a")), "a made room for c's announced megabyte: " + list);
+            assertTrue(list.contains(upstream.url("/b")) && list.contains("\"downloading\":true"), list);
+            gate.countDown();
+            assertEquals(MIB, c.body().readAllBytes().length);
+        }
+    }
+
+    @Test
     void anEntryBeingReadIsNeverEvicted() throws Exception {
         byte[] big = Clients.random(32 * MIB, 9);
         try (TestUpstream upstream = new TestUpstream();
