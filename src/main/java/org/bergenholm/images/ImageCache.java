@@ -191,11 +191,6 @@ public final class ImageCache implements AutoCloseable {
         return chosen.size();
     }
 
-    /** Bytes held by complete entries. */
-    public synchronized long totalBytes() {
-        return totalBytes;
-    }
-
     private void touch(Slot s) {
         s.lastUsedMillis = System.currentTimeMillis();
         s.useOrder = ++useCounter;
