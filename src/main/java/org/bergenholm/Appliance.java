@@ -6,7 +6,8 @@ import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
-import org.bergenholm.images.StreamingImageServer;
+import org.bergenholm.images.CachingImageServer;
+import org.bergenholm.images.ImageCache;
 import org.bergenholm.inventory.CachingHostLookup;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
@@ -41,6 +42,7 @@ public final class Appliance implements AutoCloseable {
     private final Database database;
     private final StoredEventLog events;
     private final HttpServer http;
+    private ImageCache images;
     private final TftpServer tftp;
     private final PowerService power;
 
@@ -61,8 +63,9 @@ public final class Appliance implements AutoCloseable {
             metrics.bindDatabase(database);
             Health health = new Health();
             health.add("database", database::ping);
+            this.images = new ImageCache(config.dataDir().resolve("images"), config.images());
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new StreamingImageServer(Duration.ofSeconds(30), events), power, health, metrics,
+                    new CachingImageServer(images, config.images(), events), images, power, health, metrics,
                     BootAssets.chooseRoot(config.bootAssets()));
             http.start();
             health.add("http", () -> true);
@@ -73,6 +76,9 @@ public final class Appliance implements AutoCloseable {
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
         } catch (Exception | Error e) {
+            if (images != null) {
+                images.close();
+            }
             database.close();
             throw e;
         }
@@ -126,6 +132,7 @@ public final class Appliance implements AutoCloseable {
         }
         http.close();
         power.close();
+        images.close();
         events.close();
         database.close();
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.bergenholm.Appliance;
 import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.tftp.TftpConfig;
+import org.bergenholm.images.ImageCacheConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Set<String> FILE_KEYS = Set.of("listen", "http-port", "tftp-port", "dhcp", "interface",
             "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
-            "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port");
+            "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port",
+            "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -62,6 +64,17 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Path bootAssets;
     @Option(names = "--seed", description = "seed folder for an empty database, or 'none'")
     String seed;
+
+    @Option(names = "--images-cache-max", description = "size bound of the image cache, e.g. 20G (default 20G)")
+    String imagesCacheMax;
+    @Option(names = "--images-revalidate-after", description = "age after which a cached image is revalidated, e.g. 1h (default 1h)")
+    String imagesRevalidateAfter;
+    @Option(names = "--images-mirror-dir", description = "folder that file:// image URLs may point into (default: none allowed)")
+    Path imagesMirrorDir;
+    @Option(names = "--images-connect-timeout", description = "image upstream connect timeout, e.g. 10s (default 10s)")
+    String imagesConnectTimeout;
+    @Option(names = "--images-read-timeout", description = "image upstream silence before giving up, e.g. 30s (default 30s)")
+    String imagesReadTimeout;
 
     /** The environment consulted between the command line and the file; replaced in tests. */
     Map<String, String> env = System.getenv();
@@ -120,7 +133,8 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 Path.of(pick(dataDir, "data-dir", "/var/lib/bergenholm")),
                 pathOrNull(pick(bootAssets, "boot-assets", null)),
                 pick(seed, "seed", null),
-                number(null, "events-per-host", ApplianceConfig.DEFAULT_EVENTS_PER_HOST));
+                number(null, "events-per-host", ApplianceConfig.DEFAULT_EVENTS_PER_HOST),
+                images());
         if (!dhcpMode.equals("off")) {
             log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
         }
@@ -136,6 +150,17 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 .withLimits(number(tftpMaxTransfers, "tftp-max-transfers", d.maxTransfers()),
                         number(tftpMaxPerClient, "tftp-max-per-client", d.maxPerClient()))
                 .withSinglePort(bool(tftpSinglePort, "tftp-single-port"));
+    }
+
+    private ImageCacheConfig images() {
+        ImageCacheConfig d = ImageCacheConfig.defaults();
+        String mirror = pick(imagesMirrorDir, "images-mirror-dir", null);
+        return new ImageCacheConfig(
+                ImageCacheConfig.parseSize(pick(imagesCacheMax, "images-cache-max", String.valueOf(d.maxBytes()))),
+                ImageCacheConfig.parseDuration(pick(imagesRevalidateAfter, "images-revalidate-after", d.revalidateAfter().toSeconds() + "s")),
+                pathOrNull(mirror),
+                ImageCacheConfig.parseDuration(pick(imagesConnectTimeout, "images-connect-timeout", d.connectTimeout().toSeconds() + "s")),
+                ImageCacheConfig.parseDuration(pick(imagesReadTimeout, "images-read-timeout", d.readTimeout().toSeconds() + "s")));
     }
 
     private static String stripSlash(String url) {

@@ -2,10 +2,11 @@ package org.bergenholm.config;
 
 import java.nio.file.Path;
 import org.bergenholm.tftp.TftpConfig;
+import org.bergenholm.images.ImageCacheConfig;
 
 /**
  * Everything the appliance is started with. {@code seed} is a folder of groups/, hosts/,
- * templates/, "none", or null for the built-in seed data.
+ * templates/, "none", or null for the built-in seed data. {@code tftp} is null when TFTP is off.
  */
 public record ApplianceConfig(
         String listen,
@@ -19,7 +20,15 @@ public record ApplianceConfig(
         Path dataDir,
         Path bootAssets,
         String seed,
-        int eventsPerHost) {
+        int eventsPerHost,
+        ImageCacheConfig images) {
 
     public static final int DEFAULT_EVENTS_PER_HOST = 1000;
+
+    /** With the image cache's defaults. */
+    public ApplianceConfig(String listen, int httpPort, TftpConfig tftp, String dhcp, String iface, String serverAddress,
+            String baseUrl, String mongoUri, Path dataDir, Path bootAssets, String seed, int eventsPerHost) {
+        this(listen, httpPort, tftp, dhcp, iface, serverAddress, baseUrl, mongoUri, dataDir, bootAssets, seed,
+                eventsPerHost, ImageCacheConfig.defaults());
+    }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.bergenholm.events.StoredEventLog;
+import org.bergenholm.images.ImageCache;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.metrics.Metrics;
@@ -29,6 +30,7 @@ public final class HttpServer implements AutoCloseable {
     private final PowerRoutes power;
     private final EventRoutes eventRoutes;
     private final IpxeRoutes ipxe;
+    private final ImageRoutes imageRoutes;
     private final Health health;
     private final Metrics metrics;
     private final io.undertow.server.HttpHandler bootFiles;
@@ -37,7 +39,7 @@ public final class HttpServer implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            PowerService power, Health health, Metrics metrics, Path bootAssets) {
+            ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets) {
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
@@ -45,6 +47,7 @@ public final class HttpServer implements AutoCloseable {
         this.power = new PowerRoutes(inventory, power);
         this.eventRoutes = new EventRoutes(events);
         this.ipxe = new IpxeRoutes(inventory, images, events);
+        this.imageRoutes = new ImageRoutes(imageCache);
         this.health = health;
         this.graceful = new GracefulShutdownHandler(this::dispatch);
         this.undertow = Undertow.builder()
@@ -101,6 +104,7 @@ public final class HttpServer implements AutoCloseable {
                 case "templates" -> templates.handle(r);
                 case "power" -> power.handle(r);
                 case "events" -> eventRoutes.handle(r);
+                case "images" -> imageRoutes.handle(r);
                 default -> throw new HttpError(404, "no such resource: " + path);
             }
         } else if (path.startsWith("/ipxe/")) {

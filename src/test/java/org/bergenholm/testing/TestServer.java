@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.bergenholm.Appliance;
 import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.tftp.TftpConfig;
+import org.bergenholm.images.ImageCacheConfig;
 
 /** The real appliance on a loopback port with the embedded database in a temporary folder. */
 public final class TestServer implements AutoCloseable {
@@ -22,15 +23,29 @@ public final class TestServer implements AutoCloseable {
     private final boolean ownDir;
     private final Appliance appliance;
 
-    private TestServer(Path dataDir, boolean ownDir, String seed, TftpConfig tftp, Path bootAssets) throws Exception {
+    private TestServer(Path dataDir, boolean ownDir, String seed, TftpConfig tftp, Path bootAssets, ImageCacheConfig images)
+            throws Exception {
         this.dataDir = dataDir;
         this.ownDir = ownDir;
         this.appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, tftp, "off", null, "127.0.0.1",
-                "http://127.0.0.1:8080", null, dataDir, bootAssets, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST));
+                "http://127.0.0.1:8080", null, dataDir, bootAssets, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST, images));
+    }
+
+    private TestServer(Path dataDir, boolean ownDir, String seed, TftpConfig tftp, Path bootAssets) throws Exception {
+        this(dataDir, ownDir, seed, tftp, bootAssets, ImageCacheConfig.defaults());
     }
 
     private TestServer(Path dataDir, boolean ownDir, String seed) throws Exception {
         this(dataDir, ownDir, seed, null, null);
+    }
+
+    /** Empty database on an existing data directory (kept on close), with these image cache settings. */
+    public static TestServer startWithImages(Path dataDir, ImageCacheConfig images) throws Exception {
+        return new TestServer(dataDir, false, "none", null, null, images);
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** Empty database, TFTP on a free loopback port serving {@code bootAssets}. */
