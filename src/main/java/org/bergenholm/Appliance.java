@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bergenholm.config.ApplianceConfig;
+import org.bergenholm.dhcp.DhcpModes;
+import org.bergenholm.dhcp.DhcpServer;
+import org.bergenholm.dhcp.Ports;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
@@ -32,6 +35,7 @@ public final class Appliance implements AutoCloseable {
     private final StoredEventLog events;
     private final HttpServer http;
     private final TftpServer tftp;
+    private final DhcpServer dhcp;
 
     public Appliance(ApplianceConfig config) throws Exception {
         this.database = config.mongoUri() == null
@@ -56,6 +60,10 @@ public final class Appliance implements AutoCloseable {
             if (tftp != null) {
                 health.add("tftp", () -> true);
             }
+            this.dhcp = startDhcp(config, inventory);
+            if (dhcp != null) {
+                health.add("dhcp", () -> true);
+            }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
         } catch (Exception | Error e) {
             database.close();
@@ -76,6 +84,33 @@ public final class Appliance implements AutoCloseable {
         return server;
     }
 
+    private DhcpServer startDhcp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
+        if ("off".equals(config.dhcp())) {
+            return null;
+        }
+        try {
+            java.net.InetAddress serverId = java.net.InetAddress.getByName(config.serverAddress());
+            DhcpServer server = "full".equals(config.dhcp())
+                    ? DhcpModes.full(config.iface(), serverId, config.baseUrl(), config.dhcpConfig(), Ports.STANDARD,
+                            inventory, events, database)
+                    : DhcpModes.proxy(config.iface(), serverId, config.baseUrl(), config.dhcpConfig(), Ports.STANDARD,
+                            inventory, events);
+            server.start();
+            return server;
+        } catch (java.io.IOException | RuntimeException e) {
+            if (tftp != null) {
+                tftp.close();
+            }
+            http.close();
+            throw e;
+        }
+    }
+
+    /** The DHCP server (for its counters), or null when DHCP is off. */
+    public DhcpServer dhcp() {
+        return dhcp;
+    }
+
     /** The bound TFTP port, or 0 when TFTP is off. */
     public int tftpPort() {
         return tftp == null ? 0 : tftp.port();
@@ -91,6 +126,9 @@ public final class Appliance implements AutoCloseable {
 
     @Override
     public void close() {
+        if (dhcp != null) {
+            dhcp.close();
+        }
         if (tftp != null) {
             tftp.close();
         }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     private static final Set<String> FILE_KEYS = Set.of("listen", "http-port", "tftp-port", "dhcp", "interface",
-            "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host");
+            "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
+            "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -50,6 +51,20 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Path bootAssets;
     @Option(names = "--seed", description = "seed folder for an empty database, or 'none'")
     String seed;
+    @Option(names = "--pool", description = "full DHCP: address range START-END")
+    String pool;
+    @Option(names = "--netmask", description = "full DHCP: subnet mask (default 255.255.255.0)")
+    String netmask;
+    @Option(names = "--router", description = "full DHCP: default gateway")
+    String router;
+    @Option(names = "--dns", split = ",", description = "full DHCP: DNS servers, comma-separated")
+    java.util.List<String> dns;
+    @Option(names = "--domain", description = "full DHCP: domain name")
+    String domain;
+    @Option(names = "--lease-time", description = "full DHCP: lease time in seconds (default 3600)")
+    Integer leaseTime;
+    @Option(names = "--efi-loader", description = "what EFI PXE firmware loads: snponly.efi (default) or ipxe.efi")
+    String efiLoader;
 
     @Override
     public Integer call() throws Exception {
@@ -62,6 +77,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalArgumentException("dhcp must be off, proxy or full, not '" + dhcpMode + "'");
         }
         String address = pick(serverAddress, file, "server-address", null);
+        String dhcpIface = pick(iface, file, "interface", null);
+        if (address == null && dhcpIface != null) {
+            address = org.bergenholm.dhcp.DhcpOptions.interfaceIpv4(dhcpIface);
+        }
         if (address == null) {
             address = firstIpv4();
         }
@@ -70,15 +89,13 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             base = "http://" + address + (http == 80 ? "" : ":" + http);
         }
         ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftp, dhcpMode,
-                pick(iface, file, "interface", null), address, stripSlash(base),
+                dhcpIface, address, stripSlash(base),
                 pick(mongoUri, file, "mongo-uri", null),
                 Path.of(pick(dataDir, file, "data-dir", "/var/lib/bergenholm")),
                 pathOrNull(pick(bootAssets, file, "boot-assets", null)),
                 pick(seed, file, "seed", null),
-                Integer.parseInt(pick(null, file, "events-per-host", String.valueOf(ApplianceConfig.DEFAULT_EVENTS_PER_HOST))));
-        if (!dhcpMode.equals("off")) {
-            log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
-        }
+                Integer.parseInt(pick(null, file, "events-per-host", String.valueOf(ApplianceConfig.DEFAULT_EVENTS_PER_HOST))),
+                org.bergenholm.dhcp.DhcpOptions.from(file, pool, netmask, router, dns, domain, leaseTime, efiLoader));
         CountDownLatch stop = new CountDownLatch(1);
         try (Appliance appliance = new Appliance(cfg)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shutdown"));
