@@ -30,8 +30,8 @@ public final class LeaseAllocator {
     }
 
     /**
-     * An address held for {@code mac} for the offer hold: its current lease, its reservation,
-     * the address it asks for, the longest-expired one, or a never-used one; empty when the pool is full.
+     * An address held for {@code mac} for the offer hold: its reservation, its current lease,
+     * the address it asks for, a never-used one, the longest-expired one; empty when the pool is full.
      */
     public Optional<InetAddress> offer(String mac, Pool pool, InetAddress reserved, InetAddress requested,
             Predicate<InetAddress> reservedForOther) {
@@ -56,6 +56,10 @@ public final class LeaseAllocator {
                 && claim(requested, mac, "offered", hold, now)) {
             return Optional.of(requested);
         }
+        Optional<InetAddress> fresh = fresh(mac, first, last, hold, reservedForOther);
+        if (fresh.isPresent()) {
+            return fresh;
+        }
         for (int i = 0; i < EXPIRED_TRIES; i++) {
             Optional<String> expired = store.claimExpired(first, last, mac, "offered", hold, now);
             if (expired.isEmpty()) {
@@ -68,20 +72,23 @@ public final class LeaseAllocator {
             // Someone else's reservation: give it back at once and look further.
             store.release(expired.get(), mac, now.minusSeconds(1));
         }
-        return fresh(mac, pool, first, last, hold, reservedForOther);
+        return gap(mac, first, last, hold, reservedForOther);
     }
 
-    private Optional<InetAddress> fresh(String mac, Pool pool, long first, long last, Instant hold,
-            Predicate<InetAddress> reservedForOther) {
-        // First after the highest used address; when the top is reached, the gaps below it.
-        long start = store.highest(first, last) + 1;
-        for (long n = start; n <= last; n++) {
-            Optional<InetAddress> got = tryInsert(n, mac, hold, reservedForOther);
+    /** Never-used addresses first: one counter step and one insert, no scan. */
+    private Optional<InetAddress> fresh(String mac, long first, long last, Instant hold, Predicate<InetAddress> reservedForOther) {
+        for (Optional<Long> n = store.nextFresh(first, last); n.isPresent(); n = store.nextFresh(first, last)) {
+            Optional<InetAddress> got = tryInsert(n.get(), mac, hold, reservedForOther);
             if (got.isPresent()) {
                 return got;
             }
         }
-        for (long n = first; n < start; n++) {
+        return Optional.empty();
+    }
+
+    /** Last resort once the range has been walked and nothing expired: an address with no document (a skipped reservation). */
+    private Optional<InetAddress> gap(String mac, long first, long last, Instant hold, Predicate<InetAddress> reservedForOther) {
+        for (long n = first; n <= last; n++) {
             if (store.byAddress(Pool.fromLong(n).getHostAddress()).isEmpty()) {
                 Optional<InetAddress> got = tryInsert(n, mac, hold, reservedForOther);
                 if (got.isPresent()) {
