@@ -1,9 +1,7 @@
 package org.bergenholm.dhcp;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.ptr.IntByReference;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,21 +20,27 @@ final class BoundSocket implements AutoCloseable {
     private static final int SO_REUSEADDR = 2, SO_BROADCAST = 6, SO_RCVBUF = 8, SO_RCVTIMEO = 20, SO_BINDTODEVICE = 25;
     private static final int EAGAIN = 11, EINTR = 4;
 
-    interface LibC extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
+    /** Direct mapping (static natives) rather than a proxied interface: several times cheaper per call. */
+    static final class LibC {
+        static {
+            Native.register("c");
+        }
 
-        int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
+        private LibC() {
+        }
 
-        int bind(int fd, byte[] addr, int len) throws LastErrorException;
+        static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
-        long recvfrom(int fd, byte[] buf, long len, int flags, byte[] addr, IntByReference addrLen) throws LastErrorException;
+        static native int setsockopt(int fd, int level, int name, byte[] value, int len) throws LastErrorException;
 
-        long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen) throws LastErrorException;
+        static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
 
-        int close(int fd) throws LastErrorException;
+        static native long recvfrom(int fd, byte[] buf, long len, int flags, byte[] addr, int[] addrLen) throws LastErrorException;
+
+        static native long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
     }
-
-    private static final LibC LIBC = Native.load("c", LibC.class);
 
     /** A received datagram: its length in the caller's buffer and its sender. */
     record Received(int length, InetSocketAddress from) {
@@ -52,7 +56,7 @@ final class BoundSocket implements AutoCloseable {
      */
     BoundSocket(String iface, InetAddress address, int port, int receiveTimeoutMillis) throws IOException {
         try {
-            this.fd = LIBC.socket(AF_INET, SOCK_DGRAM, 0);
+            this.fd = LibC.socket(AF_INET, SOCK_DGRAM, 0);
         } catch (LastErrorException e) {
             throw new IOException("socket: " + e.getMessage(), e);
         }
@@ -63,15 +67,15 @@ final class BoundSocket implements AutoCloseable {
             byte[] tv = new byte[16];
             putLong(tv, 0, receiveTimeoutMillis / 1000);
             putLong(tv, 8, (receiveTimeoutMillis % 1000) * 1000L);
-            LIBC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, tv.length);
+            LibC.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, tv.length);
             if (iface != null) {
                 byte[] name = (iface + "\0").getBytes(StandardCharsets.US_ASCII);
-                LIBC.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
+                LibC.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
             }
             byte[] sa = sockaddr(new InetSocketAddress(address, port));
-            LIBC.bind(fd, sa, sa.length);
+            LibC.bind(fd, sa, sa.length);
         } catch (LastErrorException e) {
-            LIBC.close(fd);
+            LibC.close(fd);
             throw new IOException("cannot bind UDP " + address.getHostAddress() + ":" + port
                     + (iface == null ? "" : " on " + iface) + ": " + e.getMessage(), e);
         }
@@ -85,9 +89,9 @@ final class BoundSocket implements AutoCloseable {
     /** Null on timeout (so the caller can notice it was closed), else the datagram. */
     Received receive(byte[] buf) throws IOException {
         byte[] sa = new byte[16];
-        IntByReference len = new IntByReference(sa.length);
+        int[] len = {sa.length};
         try {
-            long n = LIBC.recvfrom(fd, buf, buf.length, 0, sa, len);
+            long n = LibC.recvfrom(fd, buf, buf.length, 0, sa, len);
             return new Received((int) n, fromSockaddr(sa));
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
@@ -103,7 +107,7 @@ final class BoundSocket implements AutoCloseable {
     void send(byte[] data, InetSocketAddress to) throws IOException {
         byte[] sa = sockaddr(to);
         try {
-            LIBC.sendto(fd, data, data.length, 0, sa, sa.length);
+            LibC.sendto(fd, data, data.length, 0, sa, sa.length);
         } catch (LastErrorException e) {
             throw new IOException("sendto " + to + ": " + e.getMessage(), e);
         }
@@ -113,7 +117,7 @@ final class BoundSocket implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            LIBC.close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -123,7 +127,7 @@ final class BoundSocket implements AutoCloseable {
         v[1] = (byte) (value >> 8);
         v[2] = (byte) (value >> 16);
         v[3] = (byte) (value >> 24);
-        LIBC.setsockopt(fd, SOL_SOCKET, option, v, 4);
+        LibC.setsockopt(fd, SOL_SOCKET, option, v, 4);
     }
 
     private static void putLong(byte[] b, int at, long v) {

@@ -26,6 +26,7 @@ public final class DhcpServer implements AutoCloseable {
     private static final int RECEIVE_TIMEOUT_MS = 250;
     private static final int WORKERS = 4;
     private static final int BACKLOG = 2048;
+    private static final int PACKETS_PER_CLIENT_PER_SECOND = 20;
 
     private final DhcpHandler handler;
     private final String iface;
@@ -33,6 +34,7 @@ public final class DhcpServer implements AutoCloseable {
     private final Ports ports;
     private final DhcpCounters counters;
     private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
+    private final ClientRateLimit perClient = new ClientRateLimit(PACKETS_PER_CLIENT_PER_SECOND);
     private final List<BoundSocket> sockets = new ArrayList<>();
     private final List<Thread> receivers = new ArrayList<>();
     private final ThreadPoolExecutor workers;
@@ -96,6 +98,12 @@ public final class DhcpServer implements AutoCloseable {
             counters.received().incrementAndGet();
             Incoming in = decode(buf, r, bootServer);
             if (in == null) {
+                continue;
+            }
+            if (!perClient.allow(in.request().mac(), System.nanoTime())) {
+                counters.dropped().incrementAndGet();
+                warnings.warn("flood", "DHCP: client {} sends more than {} packets a second; dropping the rest",
+                        in.request().mac(), PACKETS_PER_CLIENT_PER_SECOND);
                 continue;
             }
             try {
