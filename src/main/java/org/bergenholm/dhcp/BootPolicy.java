@@ -14,6 +14,8 @@ final class BootPolicy {
     private final HostLookup hosts;
     private final BootSettings settings;
     private final Set<Integer> reportedArchs = ConcurrentHashMap.newKeySet();
+    private final ShortCache<String, HostMatch> byClient = new ShortCache<>(2000);
+    private final ShortCache<String, Optional<String>> byAddress = new ShortCache<>(2000);
 
     BootPolicy(HostLookup hosts, BootSettings settings) {
         this.hosts = hosts;
@@ -21,11 +23,12 @@ final class BootPolicy {
     }
 
     HostMatch host(DhcpRequest req) {
-        return HostMatch.find(hosts, req);
+        return byClient.get(req.mac() + "/" + req.uuid(), k -> HostMatch.find(hosts, req));
     }
 
-    HostLookup hosts() {
-        return hosts;
+    /** Id of the host whose `ipaddr` is this address. */
+    Optional<String> hostWithAddress(String ipv4) {
+        return byAddress.get(ipv4, hosts::hostIdByAddress);
     }
 
     Optional<BootAnswer> decide(DhcpRequest req, HostMatch host) {

@@ -24,8 +24,10 @@ public final class DhcpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
     private static final int MAX_PACKET = 1500;
     private static final int RECEIVE_TIMEOUT_MS = 250;
-    private static final int WORKERS = 4;
-    private static final int BACKLOG = 2048;
+    private static final int WORKERS = 8;
+    private static final int BACKLOG = 512;
+    /** Clients retransmit after about a second; answering a packet older than that only delays the fresh ones. */
+    private static final long STALE_NANOS = 1_000_000_000L;
     private static final int PACKETS_PER_CLIENT_PER_SECOND = 20;
 
     private final DhcpHandler handler;
@@ -106,8 +108,16 @@ public final class DhcpServer implements AutoCloseable {
                         in.request().mac(), PACKETS_PER_CLIENT_PER_SECOND);
                 continue;
             }
+            long received = System.nanoTime();
             try {
-                workers.execute(() -> handle(socket, in));
+                workers.execute(() -> {
+                    if (System.nanoTime() - received > STALE_NANOS) {
+                        counters.dropped().incrementAndGet();
+                        warnings.warn("stale", "DHCP workers behind: dropping packets waiting more than a second");
+                        return;
+                    }
+                    handle(socket, in);
+                });
             } catch (RejectedExecutionException e) {
                 counters.dropped().incrementAndGet();
                 warnings.warn("backlog", "DHCP workers behind: dropping packets (last from {})", in.request().mac());

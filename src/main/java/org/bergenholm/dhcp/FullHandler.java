@@ -165,7 +165,7 @@ final class FullHandler implements DhcpHandler {
 
     /** True for an address that another host of the inventory has as its `ipaddr`. */
     private Predicate<InetAddress> reservedForOthers(HostMatch host) {
-        return a -> policy.hosts().hostIdByAddress(a.getHostAddress()).filter(id -> !id.equals(host.id())).isPresent();
+        return a -> policy.hostWithAddress(a.getHostAddress()).filter(id -> !id.equals(host.id())).isPresent();
     }
 
     private Optional<Outgoing> ignore(DhcpRequest req, String why) {
