@@ -47,7 +47,6 @@ final class BoundSocket implements AutoCloseable {
     }
 
     private final int fd;
-    private final int port;
     private volatile boolean closed;
 
     /**
@@ -79,11 +78,6 @@ final class BoundSocket implements AutoCloseable {
             throw new IOException("cannot bind UDP " + address.getHostAddress() + ":" + port
                     + (iface == null ? "" : " on " + iface) + ": " + e.getMessage(), e);
         }
-        this.port = port;
-    }
-
-    int port() {
-        return port;
     }
 
     /** Null on timeout (so the caller can notice it was closed), else the datagram. */

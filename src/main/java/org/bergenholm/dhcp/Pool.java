@@ -57,10 +57,6 @@ public record Pool(InetAddress first, InetAddress last, InetAddress netmask, Ine
         return (toLong(a) & mask) == (toLong(first) & mask);
     }
 
-    public InetAddress at(long offset) {
-        return fromLong(toLong(first) + offset);
-    }
-
     static long toLong(InetAddress a) {
         byte[] b = a.getAddress();
         return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);

@@ -47,10 +47,6 @@ final class TestClient implements AutoCloseable {
         return null;
     }
 
-    DatagramSocket socket() {
-        return socket;
-    }
-
     @Override
     public void close() {
         socket.close();
