@@ -72,6 +72,16 @@ final class Lab implements AutoCloseable {
         return run(List.of(command), 20);
     }
 
+    /** Runs a command to its end and returns its exit status; fails the test only when it hangs. */
+    static int status(List<String> command, int seconds) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            fail(command + " did not finish in " + seconds + " s");
+        }
+        return process.exitValue();
+    }
+
     /** Runs a command to its end; fails the test with its output when it fails or hangs. */
     static String run(List<String> command, int seconds) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -24,6 +24,7 @@ class RealClientsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     @TempDir Path dir;
     private Lab lab;
+    private Lab otherLab;
     private Appliance appliance;
 
     @AfterEach
@@ -34,6 +35,33 @@ class RealClientsTest {
         if (lab != null) {
             lab.close();
         }
+        if (otherLab != null) {
+            otherLab.close();
+        }
+    }
+
+    /** A multi-homed box: bound to one bridge, the appliance leaves the network on the other bridge alone. */
+    @Test
+    void answersOnlyOnItsInterface() throws Exception {
+        Lab.requireTool("/usr/bin/busybox", "busybox");
+        lab = new Lab();
+        otherLab = new Lab();
+        while (otherLab.subnet == lab.subnet) {
+            otherLab.close();
+            otherLab = new Lab();
+        }
+        Lab.Node mine = lab.node("m", null);
+        Lab.Node elsewhere = otherLab.node("o", null);
+        startAppliance("full", DhcpConfig.defaults().withPools(List.of(Pool.parse(lab.address(100) + "-" + lab.address(150),
+                "255.255.255.0", null, List.of(), null, 600, null))));
+        List<String> udhcpc = List.of("/usr/bin/busybox", "udhcpc", "-f", "-q", "-n", "-t", "3", "-T", "1", "-s", "/bin/true", "-i");
+        List<String> other = new java.util.ArrayList<>(elsewhere.exec(udhcpc.toArray(new String[0])));
+        other.add(elsewhere.iface());
+        assertNotEquals(0, Lab.status(other, 30), "a client on the other network got a lease");
+        assertEquals(0, appliance.dhcp().counters().received().get(), "packets from the other network reached the server");
+        List<String> own = new java.util.ArrayList<>(mine.exec(udhcpc.toArray(new String[0])));
+        own.add(mine.iface());
+        assertEquals(0, Lab.status(own, 30), "the client on the appliance's interface got no lease");
     }
 
     private void startAppliance(String mode, DhcpConfig dhcp) throws Exception {
