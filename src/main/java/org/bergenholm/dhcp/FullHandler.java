@@ -89,6 +89,11 @@ final class FullHandler implements DhcpHandler {
         }
         HostMatch host = policy.host(req);
         InetAddress reserved = reservation(host, pool);
+        if (req.serverId() == null && req.ciaddr() == null && pool.sameSubnet(wanted)
+                && !leases.known(wanted) && !wanted.equals(reserved)) {
+            // INIT-REBOOT for an address we have no record of: RFC 2131 4.3.2 says stay silent (another server may know it).
+            return ignore(req, "INIT-REBOOT for " + wanted.getHostAddress() + ", no record");
+        }
         boolean allowed = pool.contains(wanted) || wanted.equals(reserved);
         if (!allowed || (reserved != null && !wanted.equals(reserved)) || reservedForOthers(host).test(wanted)
                 || !leases.bind(req.mac(), pool, wanted)) {

@@ -116,6 +116,11 @@ public final class LeaseAllocator {
         return claim(address, mac, "bound", now.plusSeconds(pool.leaseSeconds()), now);
     }
 
+    /** True when the database has a lease document for {@code address}, whoever holds it. */
+    public boolean known(InetAddress address) {
+        return store.byAddress(address.getHostAddress()).isPresent();
+    }
+
     public void release(String mac, InetAddress address) {
         store.release(address.getHostAddress(), mac, clock.instant());
     }

@@ -158,6 +158,20 @@ class FullLoopbackTest {
     }
 
     @Test
+    void initRebootIsAckedForAKnownLeaseAndIgnoredWithoutARecord() throws Exception {
+        String mac = "52:54:00:00:00:0b";
+        DHCPPacket ack = lease(request(DhcpRequest.DISCOVER, mac, 0), request(DhcpRequest.REQUEST, mac, 0));
+        DHCPPacket reboot = request(DhcpRequest.REQUEST, mac, 0);
+        reboot.setOptionAsInetAddress((byte) 50, ack.getYiaddr());
+        DHCPPacket again = exchange(reboot);
+        assertEquals(DhcpRequest.ACK, again.getDHCPMessageType().intValue());
+        assertEquals(ack.getYiaddr(), again.getYiaddr());
+        DHCPPacket unknown = request(DhcpRequest.REQUEST, "52:54:00:00:00:0c", 0);
+        unknown.setOptionAsInetAddress((byte) 50, ip("10.60.0.11"));
+        assertNull(exchange(unknown), "no record of that address: silent");
+    }
+
+    @Test
     void informGetsConfigurationWithoutAnAddress() throws Exception {
         DHCPPacket inform = request(DhcpRequest.INFORM, "52:54:00:00:00:0a", 0);
         inform.setCiaddr(ip("127.0.0.1"));
