@@ -38,7 +38,8 @@ vm)
     n=${3:?guest number}; firmware=${4:?bios or uefi}; uuid=${5:?uuid}; console=${6:?console file}
     mac=$(printf '52:54:00:80:00:%02x' "$n")
     tap="tap$n"
-    ip -n "$lab" tuntap add dev "$tap" mode tap
+    # A guest that powers off and boots again (a reinstall) reuses its tap.
+    ip -n "$lab" link show "$tap" >/dev/null 2>&1 || ip -n "$lab" tuntap add dev "$tap" mode tap
     ip -n "$lab" link set "$tap" master br0
     ip -n "$lab" link set "$tap" up
     args=(-accel tcg -m 512 -smp 1 -no-reboot -nographic -vga none -monitor none -serial "file:$console"

@@ -3,12 +3,16 @@ package org.bergenholm;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.bergenholm.config.ApplianceConfig;
+import org.bergenholm.dhcp.DhcpModes;
+import org.bergenholm.dhcp.DhcpServer;
+import org.bergenholm.dhcp.Ports;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
 import org.bergenholm.images.CachingImageServer;
 import org.bergenholm.images.ImageCache;
 import org.bergenholm.inventory.CachingHostLookup;
+import org.bergenholm.inventory.ClientSightings;
 import org.bergenholm.inventory.Inventory;
 import org.bergenholm.inventory.SeedLoader;
 import org.bergenholm.metrics.Metrics;
@@ -40,11 +44,14 @@ public final class Appliance implements AutoCloseable {
     private static final Duration DRAIN = Duration.ofSeconds(20);
 
     private final Database database;
+    /** Lets TFTP put a transfer on the timeline of the machine DHCP just answered. */
+    private ClientSightings sightings;
     private final StoredEventLog events;
     private final HttpServer http;
     private ImageCache images;
     private final TftpServer tftp;
     private final PowerService power;
+    private final DhcpServer dhcp;
 
     public Appliance(ApplianceConfig config) throws Exception {
         this.database = config.mongoUri() == null
@@ -69,10 +76,15 @@ public final class Appliance implements AutoCloseable {
                     BootAssets.chooseRoot(config.bootAssets()));
             http.start();
             health.add("http", () -> true);
+            this.sightings = new ClientSightings(new CachingHostLookup(inventory, HOST_LOOKUP_TTL));
             this.tftp = config.tftp() == null ? null : startTftp(config, inventory);
             if (tftp != null) {
                 metrics.bindTftp(tftp.counters());
                 health.add("tftp", () -> true);
+            }
+            this.dhcp = startDhcp(config, inventory);
+            if (dhcp != null) {
+                health.add("dhcp", () -> true);
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
         } catch (Exception | Error e) {
@@ -85,8 +97,7 @@ public final class Appliance implements AutoCloseable {
     }
 
     private TftpServer startTftp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
-        TftpServer server = new TftpServer(config.tftp(), BootAssets.chooseRoot(config.bootAssets()), events,
-                new CachingHostLookup(inventory, HOST_LOOKUP_TTL));
+        TftpServer server = new TftpServer(config.tftp(), BootAssets.chooseRoot(config.bootAssets()), events, sightings);
         try {
             server.start();
         } catch (java.io.IOException e) {
@@ -94,6 +105,33 @@ public final class Appliance implements AutoCloseable {
             throw new java.io.IOException("cannot bind TFTP to " + config.listen() + ":" + config.tftp().port() + ": " + e.getMessage(), e);
         }
         return server;
+    }
+
+    private DhcpServer startDhcp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
+        if ("off".equals(config.dhcp())) {
+            return null;
+        }
+        try {
+            java.net.InetAddress serverId = java.net.InetAddress.getByName(config.serverAddress());
+            DhcpServer server = "full".equals(config.dhcp())
+                    ? DhcpModes.full(config.iface(), serverId, config.baseUrl(), config.dhcpConfig(), Ports.STANDARD,
+                            inventory, sightings.noting(events), database)
+                    : DhcpModes.proxy(config.iface(), serverId, config.baseUrl(), config.dhcpConfig(), Ports.STANDARD,
+                            inventory, sightings.noting(events));
+            server.start();
+            return server;
+        } catch (java.io.IOException | RuntimeException e) {
+            if (tftp != null) {
+                tftp.close();
+            }
+            http.close();
+            throw e;
+        }
+    }
+
+    /** The DHCP server (for its counters), or null when DHCP is off. */
+    public DhcpServer dhcp() {
+        return dhcp;
     }
 
     /** The bound TFTP port, or 0 when TFTP is off. */
@@ -116,6 +154,9 @@ public final class Appliance implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (dhcp != null) {
+            dhcp.close(); // first: no machine starts a boot that the drain would then cut off
+        }
         long deadline = System.nanoTime() + DRAIN.toNanos();
         try {
             if (tftp != null && !tftp.drain(DRAIN)) {

@@ -32,7 +32,8 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     private static final Set<String> FILE_KEYS = Set.of("listen", "http-port", "tftp-port", "dhcp", "interface",
             "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
             "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port",
-            "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout");
+            "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout",
+            "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -64,6 +65,20 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Path bootAssets;
     @Option(names = "--seed", description = "seed folder for an empty database, or 'none'")
     String seed;
+    @Option(names = "--pool", description = "full DHCP: address range START-END")
+    String pool;
+    @Option(names = "--netmask", description = "full DHCP: subnet mask (default 255.255.255.0)")
+    String netmask;
+    @Option(names = "--router", description = "full DHCP: default gateway")
+    String router;
+    @Option(names = "--dns", split = ",", description = "full DHCP: DNS servers, comma-separated")
+    java.util.List<String> dns;
+    @Option(names = "--domain", description = "full DHCP: domain name")
+    String domain;
+    @Option(names = "--lease-time", description = "full DHCP: lease time in seconds (default 3600)")
+    Integer leaseTime;
+    @Option(names = "--efi-loader", description = "what EFI PXE firmware loads: snponly.efi (default) or ipxe.efi")
+    String efiLoader;
 
     @Option(names = "--images-cache-max", description = "size bound of the image cache, e.g. 20G (default 20G)")
     String imagesCacheMax;
@@ -120,6 +135,10 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalArgumentException("dhcp must be off, proxy or full, not '" + dhcpMode + "'");
         }
         String address = pick(serverAddress, "server-address", null);
+        String dhcpIface = pick(iface, "interface", null);
+        if (address == null && dhcpIface != null) {
+            address = org.bergenholm.dhcp.DhcpOptions.interfaceIpv4(dhcpIface);
+        }
         if (address == null) {
             address = firstIpv4();
         }
@@ -128,16 +147,14 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             base = "http://" + address + (http == 80 ? "" : ":" + http);
         }
         ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftpConfig(listenAddr, tftp), dhcpMode,
-                pick(iface, "interface", null), address, stripSlash(base),
+                dhcpIface, address, stripSlash(base),
                 pick(mongoUri, "mongo-uri", null),
                 Path.of(pick(dataDir, "data-dir", "/var/lib/bergenholm")),
                 pathOrNull(pick(bootAssets, "boot-assets", null)),
                 pick(seed, "seed", null),
                 number(null, "events-per-host", ApplianceConfig.DEFAULT_EVENTS_PER_HOST),
-                images());
-        if (!dhcpMode.equals("off")) {
-            log.warn("DHCP is not part of this build yet; --dhcp {} ignored", dhcpMode);
-        }
+                images(),
+                org.bergenholm.dhcp.DhcpOptions.from(file, pool, netmask, router, dns, domain, leaseTime, efiLoader));
         return cfg;
     }
 

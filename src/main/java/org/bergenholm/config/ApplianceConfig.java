@@ -1,8 +1,9 @@
 package org.bergenholm.config;
 
 import java.nio.file.Path;
-import org.bergenholm.tftp.TftpConfig;
+import org.bergenholm.dhcp.DhcpConfig;
 import org.bergenholm.images.ImageCacheConfig;
+import org.bergenholm.tftp.TftpConfig;
 
 /**
  * Everything the appliance is started with. {@code seed} is a folder of groups/, hosts/,
@@ -21,14 +22,15 @@ public record ApplianceConfig(
         Path bootAssets,
         String seed,
         int eventsPerHost,
-        ImageCacheConfig images) {
+        ImageCacheConfig images,
+        DhcpConfig dhcpConfig) {
 
     public static final int DEFAULT_EVENTS_PER_HOST = 1000;
 
-    /** With the image cache's defaults. */
+    /** With the image cache's and DHCP's defaults. */
     public ApplianceConfig(String listen, int httpPort, TftpConfig tftp, String dhcp, String iface, String serverAddress,
             String baseUrl, String mongoUri, Path dataDir, Path bootAssets, String seed, int eventsPerHost) {
         this(listen, httpPort, tftp, dhcp, iface, serverAddress, baseUrl, mongoUri, dataDir, bootAssets, seed,
-                eventsPerHost, ImageCacheConfig.defaults());
+                eventsPerHost, ImageCacheConfig.defaults(), DhcpConfig.defaults());
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.bergenholm.events.EventLog;
 
 /**
  * Which machine DHCP last saw behind a MAC and an address, so that the TFTP transfer that
@@ -48,6 +49,19 @@ public final class ClientSightings implements HostLookup {
         if (address != null && !address.equals("0.0.0.0")) {
             macByAddress.put(address, m);
         }
+    }
+
+    /**
+     * The DHCP server's event log, noting each machine it answers on the way: its events carry
+     * the MAC and, in full mode, the address, which is all a sighting needs.
+     */
+    public EventLog noting(EventLog inner) {
+        return (hostId, step, details) -> {
+            if (step.startsWith("dhcp") && details.get("mac") instanceof String mac) {
+                seen(mac, hostId, details.get("address") instanceof String a ? a : null);
+            }
+            inner.record(hostId, step, details);
+        };
     }
 
     @Override

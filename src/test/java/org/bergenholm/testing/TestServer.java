@@ -28,7 +28,8 @@ public final class TestServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.ownDir = ownDir;
         this.appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, tftp, "off", null, "127.0.0.1",
-                "http://127.0.0.1:8080", null, dataDir, bootAssets, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST, images));
+                "http://127.0.0.1:8080", null, dataDir, bootAssets, seed, ApplianceConfig.DEFAULT_EVENTS_PER_HOST, images,
+                org.bergenholm.dhcp.DhcpConfig.defaults()));
     }
 
     private TestServer(Path dataDir, boolean ownDir, String seed, TftpConfig tftp, Path bootAssets) throws Exception {

@@ -1,0 +1,43 @@
+package org.bergenholm.dhcp;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bergenholm.inventory.HostLookup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** BootDecision with the inventory behind it, shared by both modes; logs each unsupported architecture once. */
+final class BootPolicy {
+    private static final Logger log = LoggerFactory.getLogger(BootPolicy.class);
+
+    private final HostLookup hosts;
+    private final BootSettings settings;
+    private final Set<Integer> reportedArchs = ConcurrentHashMap.newKeySet();
+    private final ShortCache<String, HostMatch> byClient = new ShortCache<>(2000);
+    private final ShortCache<String, Optional<String>> byAddress = new ShortCache<>(2000);
+
+    BootPolicy(HostLookup hosts, BootSettings settings) {
+        this.hosts = hosts;
+        this.settings = settings;
+    }
+
+    HostMatch host(DhcpRequest req) {
+        return byClient.get(req.mac() + "/" + req.uuid(), k -> HostMatch.find(hosts, req));
+    }
+
+    /** Id of the host whose `ipaddr` is this address. */
+    Optional<String> hostWithAddress(String ipv4) {
+        return byAddress.get(ipv4, hosts::hostIdByAddress);
+    }
+
+    Optional<BootAnswer> decide(DhcpRequest req, HostMatch host) {
+        Optional<BootAnswer> answer = BootDecision.decide(req, host.params(), settings);
+        if (answer.isEmpty() && (req.isPxeClient() || req.isHttpClient()) && !req.isIpxe()
+                && reportedArchs.add(req.arch())) {
+            log.info("DHCP: no boot file for client architecture {} (first seen from {}); such clients get no boot answer",
+                    req.arch(), req.mac());
+        }
+        return answer;
+    }
+}

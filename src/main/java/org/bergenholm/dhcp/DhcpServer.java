@@ -1,0 +1,174 @@
+package org.bergenholm.dhcp;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.dhcp4java.DHCPPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DHCP server loop: one receiving thread per socket (67, and 4011 in proxy mode) that
+ * decodes packets, and a few workers that run the mode's handler (which may wait on the
+ * database) and send the reply. When the workers fall behind, packets are dropped and
+ * counted rather than queued without bound: a client retransmits anyway.
+ */
+public final class DhcpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
+    private static final int MAX_PACKET = 1500;
+    private static final int RECEIVE_TIMEOUT_MS = 250;
+    private static final int WORKERS = 8;
+    private static final int BACKLOG = 512;
+    /** Clients retransmit after about a second; answering a packet older than that only delays the fresh ones. */
+    private static final long STALE_NANOS = 1_000_000_000L;
+    private static final int PACKETS_PER_CLIENT_PER_SECOND = 20;
+
+    private final DhcpHandler handler;
+    private final String iface;
+    private final InetAddress listen;
+    private final Ports ports;
+    private final DhcpCounters counters;
+    private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
+    private final ClientRateLimit perClient = new ClientRateLimit(PACKETS_PER_CLIENT_PER_SECOND);
+    private final List<BoundSocket> sockets = new ArrayList<>();
+    private final List<Thread> receivers = new ArrayList<>();
+    private final ThreadPoolExecutor workers;
+    private volatile boolean running;
+
+    DhcpServer(DhcpHandler handler, String iface, InetAddress listen, Ports ports, DhcpCounters counters) {
+        this.handler = handler;
+        this.iface = iface;
+        this.listen = listen;
+        this.ports = ports;
+        this.counters = counters;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(BACKLOG), r -> {
+            Thread t = new Thread(r, "dhcp-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    public synchronized void start() throws IOException {
+        running = true;
+        try {
+            open(ports.server(), false);
+            if (ports.bootServer() != 0) {
+                open(ports.bootServer(), true);
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+        log.info("DHCP listening on {}:{}{}{}", listen.getHostAddress(), ports.server(),
+                ports.bootServer() != 0 ? " and :" + ports.bootServer() : "", iface == null ? "" : " on interface " + iface);
+    }
+
+    private void open(int port, boolean bootServer) throws IOException {
+        BoundSocket socket = new BoundSocket(iface, listen, port, RECEIVE_TIMEOUT_MS);
+        sockets.add(socket);
+        Thread t = new Thread(() -> receive(socket, bootServer), "dhcp-" + port);
+        t.setDaemon(true);
+        receivers.add(t);
+        t.start();
+    }
+
+    public DhcpCounters counters() {
+        return counters;
+    }
+
+    private void receive(BoundSocket socket, boolean bootServer) {
+        byte[] buf = new byte[MAX_PACKET];
+        while (running) {
+            BoundSocket.Received r;
+            try {
+                r = socket.receive(buf);
+            } catch (IOException e) {
+                warnings.warn("receive", "DHCP receive failed: {}", e.getMessage());
+                continue;
+            }
+            if (r == null) {
+                continue;
+            }
+            counters.received().incrementAndGet();
+            Incoming in = decode(buf, r, bootServer);
+            if (in == null) {
+                continue;
+            }
+            if (!perClient.allow(in.request().mac(), System.nanoTime())) {
+                counters.dropped().incrementAndGet();
+                warnings.warn("flood", "DHCP: client {} sends more than {} packets a second; dropping the rest",
+                        in.request().mac(), PACKETS_PER_CLIENT_PER_SECOND);
+                continue;
+            }
+            long received = System.nanoTime();
+            try {
+                workers.execute(() -> {
+                    if (System.nanoTime() - received > STALE_NANOS) {
+                        counters.dropped().incrementAndGet();
+                        warnings.warn("stale", "DHCP workers behind: dropping packets waiting more than a second");
+                        return;
+                    }
+                    handle(socket, in);
+                });
+            } catch (RejectedExecutionException e) {
+                counters.dropped().incrementAndGet();
+                warnings.warn("backlog", "DHCP workers behind: dropping packets (last from {})", in.request().mac());
+            }
+        }
+    }
+
+    private Incoming decode(byte[] buf, BoundSocket.Received r, boolean bootServer) {
+        try {
+            DHCPPacket packet = DHCPPacket.getPacket(buf, 0, r.length(), true);
+            return new Incoming(packet, DhcpRequest.from(packet, iface), r.from(), bootServer);
+        } catch (RuntimeException e) {
+            // dhcp4java reports bad packets with several exception types; all mean "not a request we can read".
+            counters.malformed().incrementAndGet();
+            warnings.warn("malformed", "DHCP: unreadable packet from {}: {}", r.from(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void handle(BoundSocket socket, Incoming in) {
+        try {
+            Optional<Outgoing> out = handler.handle(in);
+            if (out.isPresent()) {
+                socket.send(out.get().packet().serialize(), out.get().to());
+            }
+        } catch (IOException | RuntimeException e) {
+            counters.errors().incrementAndGet();
+            warnings.warn("handle", "DHCP: answering {} xid {} failed: {}", in.request().mac(),
+                    Integer.toHexString(in.request().xid()), e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        for (Thread t : receivers) {
+            try {
+                t.join(RECEIVE_TIMEOUT_MS * 4L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Closed only after the threads stopped using them, so a reused descriptor number is never read.
+        sockets.forEach(BoundSocket::close);
+        sockets.clear();
+        receivers.clear();
+    }
+}

@@ -1,0 +1,181 @@
+package org.bergenholm.dhcp;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.bergenholm.events.EventLog;
+import org.dhcp4java.DHCPPacket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Full DHCP (RFC 2131) from configured pools, with leases in the database and boot information for netboot clients. */
+final class FullHandler implements DhcpHandler {
+    private static final Logger log = LoggerFactory.getLogger(FullHandler.class);
+
+    private final List<Pool> pools;
+    private final LeaseAllocator leases;
+    private final BootPolicy policy;
+    private final InetAddress server;
+    private final Ports ports;
+    private final EventLog events;
+    private final DhcpCounters counters;
+
+    FullHandler(List<Pool> pools, LeaseAllocator leases, BootPolicy policy, InetAddress server, Ports ports,
+            EventLog events, DhcpCounters counters) {
+        this.pools = List.copyOf(pools);
+        this.leases = leases;
+        this.policy = policy;
+        this.server = server;
+        this.ports = ports;
+        this.events = events;
+        this.counters = counters;
+    }
+
+    @Override
+    public Optional<Outgoing> handle(Incoming in) {
+        DhcpRequest req = in.request();
+        if (in.bootServerPort()) {
+            return ignore(req, "boot-server port is for proxy mode");
+        }
+        Optional<Pool> pool = pool(req);
+        if (pool.isEmpty()) {
+            return ignore(req, "no pool for this network");
+        }
+        return switch (req.messageType()) {
+            case DhcpRequest.DISCOVER -> discover(in, pool.get());
+            case DhcpRequest.REQUEST -> request(in, pool.get());
+            case DhcpRequest.DECLINE -> decline(req, pool.get());
+            case DhcpRequest.RELEASE -> release(req);
+            case DhcpRequest.INFORM -> inform(in, pool.get());
+            default -> ignore(req, "message type " + req.messageType());
+        };
+    }
+
+    /** The relay's pool when giaddr is set, else the pool of the receiving interface, else the first pool for any interface. */
+    private Optional<Pool> pool(DhcpRequest req) {
+        if (req.giaddr() != null) {
+            return pools.stream().filter(p -> p.sameSubnet(req.giaddr())).findFirst();
+        }
+        return pools.stream().filter(p -> p.iface() != null && p.iface().equals(req.iface())).findFirst()
+                .or(() -> pools.stream().filter(p -> p.iface() == null).findFirst());
+    }
+
+    private Optional<Outgoing> discover(Incoming in, Pool pool) {
+        DhcpRequest req = in.request();
+        HostMatch host = policy.host(req);
+        Optional<InetAddress> address = leases.offer(req.mac(), pool, reservation(host, pool), req.requestedAddress(),
+                reservedForOthers(host));
+        if (address.isEmpty()) {
+            counters.errors().incrementAndGet();
+            log.warn("DHCP pool {}-{} is full; no offer for {}", pool.first().getHostAddress(), pool.last().getHostAddress(), req.mac());
+            return Optional.empty();
+        }
+        counters.offers().incrementAndGet();
+        return answer(in, pool, host, DhcpRequest.OFFER, address.get(), "dhcp offer");
+    }
+
+    private Optional<Outgoing> request(Incoming in, Pool pool) {
+        DhcpRequest req = in.request();
+        if (req.serverId() != null && !req.serverId().equals(server)) {
+            // The client chose another server's offer: ours goes back to the pool when its hold ends.
+            return ignore(req, "client chose server " + req.serverId().getHostAddress());
+        }
+        InetAddress wanted = req.ciaddr() != null ? req.ciaddr() : req.requestedAddress();
+        if (wanted == null) {
+            return ignore(req, "REQUEST without an address");
+        }
+        HostMatch host = policy.host(req);
+        InetAddress reserved = reservation(host, pool);
+        if (req.serverId() == null && req.ciaddr() == null && pool.sameSubnet(wanted)
+                && !leases.known(wanted) && !wanted.equals(reserved)) {
+            // INIT-REBOOT for an address we have no record of: RFC 2131 4.3.2 says stay silent (another server may know it).
+            return ignore(req, "INIT-REBOOT for " + wanted.getHostAddress() + ", no record");
+        }
+        boolean allowed = pool.contains(wanted) || wanted.equals(reserved);
+        if (!allowed || (reserved != null && !wanted.equals(reserved)) || reservedForOthers(host).test(wanted)
+                || !leases.bind(req.mac(), pool, wanted)) {
+            counters.naks().incrementAndGet();
+            log.debug("DHCP nak mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
+                    wanted.getHostAddress());
+            events.record(host.timeline(req), "dhcp nak", Map.of("mac", req.mac(), "address", wanted.getHostAddress()));
+            return Optional.of(Outgoing.to(in, Replies.nak(in.packet(), server), ports));
+        }
+        counters.acks().incrementAndGet();
+        return answer(in, pool, host, DhcpRequest.ACK, wanted, "dhcp ack");
+    }
+
+    private Optional<Outgoing> answer(Incoming in, Pool pool, HostMatch host, int type, InetAddress address, String step) {
+        DhcpRequest req = in.request();
+        BootAnswer boot = policy.decide(req, host).orElse(null);
+        DHCPPacket reply = Replies.lease(in.packet(), type, server, address, pool, boot);
+        log.debug("DHCP {} mac={} xid={} iface={} address={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
+                req.iface(), address.getHostAddress(), req.arch(), boot == null ? "-" : boot.bootFile());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("mac", req.mac());
+        details.put("address", address.getHostAddress());
+        details.put("arch", req.arch());
+        if (boot != null) {
+            details.put("bootfile", boot.bootFile());
+        }
+        events.record(host.timeline(req), step, details);
+        return Optional.of(Outgoing.to(in, reply, ports));
+    }
+
+    private Optional<Outgoing> decline(DhcpRequest req, Pool pool) {
+        if (req.requestedAddress() == null || (req.serverId() != null && !req.serverId().equals(server))
+                || !pool.contains(req.requestedAddress())) {
+            return ignore(req, "DECLINE not for one of our addresses");
+        }
+        counters.declines().incrementAndGet();
+        leases.decline(req.requestedAddress());
+        log.info("DHCP {} declined {}: quarantined", req.mac(), req.requestedAddress().getHostAddress());
+        return Optional.empty();
+    }
+
+    private Optional<Outgoing> release(DhcpRequest req) {
+        if (req.ciaddr() == null) {
+            return ignore(req, "RELEASE without ciaddr");
+        }
+        counters.releases().incrementAndGet();
+        leases.release(req.mac(), req.ciaddr());
+        log.debug("DHCP release mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
+                req.ciaddr().getHostAddress());
+        return Optional.empty();
+    }
+
+    private Optional<Outgoing> inform(Incoming in, Pool pool) {
+        DhcpRequest req = in.request();
+        HostMatch host = policy.host(req);
+        counters.acks().incrementAndGet();
+        log.debug("DHCP inform ack mac={} xid={} iface={}", req.mac(), Integer.toHexString(req.xid()), req.iface());
+        return Optional.of(Outgoing.to(in, Replies.inform(in.packet(), server, pool, policy.decide(req, host).orElse(null)), ports));
+    }
+
+    /** The host's `ipaddr` when it has one inside this pool's subnet. */
+    private static InetAddress reservation(HostMatch host, Pool pool) {
+        Object ip = host.params().get("ipaddr");
+        if (host.id() == null || !(ip instanceof String s)) {
+            return null;
+        }
+        try {
+            InetAddress a = Pool.ipv4(s);
+            return pool.sameSubnet(a) ? a : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** True for an address that another host of the inventory has as its `ipaddr`. */
+    private Predicate<InetAddress> reservedForOthers(HostMatch host) {
+        return a -> policy.hostWithAddress(a.getHostAddress()).filter(id -> !id.equals(host.id())).isPresent();
+    }
+
+    private Optional<Outgoing> ignore(DhcpRequest req, String why) {
+        counters.ignored().incrementAndGet();
+        log.debug("DHCP ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        return Optional.empty();
+    }
+}
