@@ -64,15 +64,16 @@ public final class Appliance implements AutoCloseable {
             if (!"none".equals(config.seed())) {
                 new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
             }
-            this.power = new PowerService(new PowerDrivers(new DummyPowerDriver(), new IpmiPowerDriver(POWER_TIMEOUT),
-                    new LibvirtPowerDriver(), new VmwarePowerDriver(POWER_TIMEOUT)), events, POWER_TIMEOUT);
             Metrics metrics = new Metrics();
             metrics.bindDatabase(database);
+            this.power = new PowerService(new PowerDrivers(new DummyPowerDriver(), new IpmiPowerDriver(POWER_TIMEOUT),
+                    new LibvirtPowerDriver(), new VmwarePowerDriver(POWER_TIMEOUT)), metrics.counting(events), POWER_TIMEOUT);
             Health health = new Health();
             health.add("database", database::ping);
             this.images = new ImageCache(config.dataDir().resolve("images"), config.images());
+            metrics.bindImageEvictions(images.evictions());
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
-                    new CachingImageServer(images, config.images(), events), images, power, health, metrics,
+                    new CachingImageServer(images, config.images(), metrics.counting(events)), images, power, health, metrics,
                     BootAssets.chooseRoot(config.bootAssets()));
             http.start();
             health.add("http", () -> true);
@@ -84,6 +85,10 @@ public final class Appliance implements AutoCloseable {
             }
             this.dhcp = startDhcp(config, inventory);
             if (dhcp != null) {
+                metrics.bindDhcp(dhcp.counters());
+                if ("full".equals(config.dhcp())) {
+                    metrics.bindLeases(config.dhcpConfig().pools(), new org.bergenholm.store.LeaseStore(database));
+                }
                 health.add("dhcp", () -> true);
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());

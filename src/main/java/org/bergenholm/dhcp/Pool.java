@@ -57,7 +57,8 @@ public record Pool(InetAddress first, InetAddress last, InetAddress netmask, Ine
         return (toLong(a) & mask) == (toLong(first) & mask);
     }
 
-    static long toLong(InetAddress a) {
+    /** The address as an unsigned number, as leases store it in `n`. */
+    public static long toLong(InetAddress a) {
         byte[] b = a.getAddress();
         return ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
     }

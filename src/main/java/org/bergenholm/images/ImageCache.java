@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * file is renamed into place. One lock guards the index; file transfers happen outside it.
  */
 public final class ImageCache implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong evictions = new java.util.concurrent.atomic.AtomicLong();
     private static final Logger log = LoggerFactory.getLogger(ImageCache.class);
 
     /** One URL's place in the index: a complete file, a download under way, or both (revalidating). */
@@ -222,6 +223,11 @@ public final class ImageCache implements AutoCloseable {
     }
 
     /** Drops least recently used entries until under the bound; never one being read or refreshed. */
+    /** Entries evicted to stay under the size bound since start. */
+    public java.util.concurrent.atomic.AtomicLong evictions() {
+        return evictions;
+    }
+
     private void evict() {
         while (totalBytes + incomingBytes > config.maxBytes()) {
             Slot victim = null;
@@ -235,6 +241,7 @@ public final class ImageCache implements AutoCloseable {
             }
             log.info("evicting {} ({} bytes) to stay under {} bytes", Urls.shown(victim.url), victim.size, config.maxBytes());
             drop(victim);
+            evictions.incrementAndGet();
         }
     }
 

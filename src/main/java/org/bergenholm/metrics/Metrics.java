@@ -73,6 +73,62 @@ public final class Metrics {
         });
     }
 
+    public void bindDhcp(org.bergenholm.dhcp.DhcpCounters c) {
+        packets("received", c.received());
+        packets("malformed", c.malformed());
+        packets("ignored", c.ignored());
+        packets("dropped", c.dropped());
+        packets("error", c.errors());
+        for (var type : java.util.Map.of("offer", c.offers(), "ack", c.acks(), "nak", c.naks(),
+                "decline", c.declines(), "release", c.releases()).entrySet()) {
+            FunctionCounter.builder("bergenholm.dhcp.messages", type.getValue(), AtomicLong::get)
+                    .description("DHCP messages sent (offer, ack, nak) and received (decline, release)")
+                    .tag("type", type.getKey()).register(registry);
+        }
+    }
+
+    private void packets(String outcome, AtomicLong value) {
+        FunctionCounter.builder("bergenholm.dhcp.packets", value, AtomicLong::get)
+                .description("DHCP packets received, by what became of them").tag("outcome", outcome).register(registry);
+    }
+
+    /** Leases bound now in each pool, counted in the database at scrape time. */
+    public void bindLeases(java.util.List<org.bergenholm.dhcp.Pool> pools, org.bergenholm.store.LeaseStore leases) {
+        for (org.bergenholm.dhcp.Pool pool : pools) {
+            long first = org.bergenholm.dhcp.Pool.toLong(pool.first());
+            long last = org.bergenholm.dhcp.Pool.toLong(pool.last());
+            io.micrometer.core.instrument.Gauge.builder("bergenholm.dhcp.leases.in.use",
+                            () -> leases.boundCount(first, last, java.time.Instant.now()))
+                    .description("addresses bound to a client now")
+                    .tag("pool", pool.first().getHostAddress() + "-" + pool.last().getHostAddress()).register(registry);
+        }
+    }
+
+    public void bindImageEvictions(AtomicLong evictions) {
+        counter("bergenholm.images.evictions", "cached images evicted to stay under images-cache-max", evictions);
+    }
+
+    /**
+     * The timeline, counted on its way: image transfers (by cache hit, miss, mirror, failure, and
+     * bytes) and power operations (by driver, operation and result) are events already.
+     */
+    public org.bergenholm.events.EventLog counting(org.bergenholm.events.EventLog inner) {
+        return (hostId, step, details) -> {
+            if (step.startsWith("power ")) {
+                registry.counter("bergenholm.power.operations", "driver", String.valueOf(details.get("driver")),
+                        "operation", step.substring(6), "result", details.containsKey("error") ? "error" : "ok").increment();
+            } else if (step.startsWith("kernel ") || step.startsWith("initrd ") || step.startsWith("module ")) {
+                boolean served = step.endsWith(" served");
+                registry.counter("bergenholm.images.requests", "cache",
+                        served ? String.valueOf(details.get("cache")) : "failed").increment();
+                if (served && details.get("bytes") instanceof Number bytes) {
+                    registry.counter("bergenholm.images.bytes").increment(bytes.doubleValue());
+                }
+            }
+            inner.record(hostId, step, details);
+        };
+    }
+
     public void counter(String name, String description, AtomicLong value) {
         FunctionCounter.builder(name, value, AtomicLong::get).description(description).register(registry);
     }

@@ -137,6 +137,12 @@ public final class LeaseStore {
         }
     }
 
+    /** Addresses numbered [first, last] that a client holds now (bound and not expired): the leases-in-use gauge. */
+    public long boundCount(long first, long last, Instant now) {
+        return collection.countDocuments(Filters.and(Filters.gte("n", first), Filters.lte("n", last),
+                Filters.eq("state", "bound"), Filters.gt("expires", Date.from(now))));
+    }
+
     /** Marks an address of this MAC released, reusable at once. */
     public boolean release(String address, String mac, Instant now) {
         return collection.updateOne(new Document("_id", address).append("mac", mac),

@@ -96,6 +96,11 @@ class RealClientsTest {
         assertNotNull(d, "lease stored");
         assertEquals(client.mac(), d.getString("mac"));
         assertEquals("bound", d.getString("state"));
+        String metrics = get("/metrics");
+        String pool = lab.address(100) + "-" + lab.address(150);
+        assertTrue(metrics.contains("bergenholm_dhcp_leases_in_use{pool=\"" + pool + "\"} 1.0"), metrics);
+        assertTrue(metrics.contains("bergenholm_dhcp_messages_total{type=\"ack\"} 1.0"), metrics);
+        assertTrue(metrics.contains("bergenholm_dhcp_packets_total{outcome=\"received\"}"), metrics);
     }
 
     @Test

@@ -62,4 +62,33 @@ class MetricsTest {
             assertTrue(!after.contains("nobody"), "ids never become labels");
         }
     }
+
+    @Test
+    void powerAndImageCountersMove() throws Exception {
+        com.sun.net.httpserver.HttpServer upstream = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] kernel = new byte[123_456];
+        upstream.createContext("/vmlinuz", exchange -> {
+            exchange.sendResponseHeaders(200, kernel.length);
+            exchange.getResponseBody().write(kernel);
+            exchange.close();
+        });
+        upstream.start();
+        try (TestServer server = TestServer.start()) {
+            String kernelUrl = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/vmlinuz";
+            assertEquals(201, server.json("POST", "/api/1.0/hosts/m2",
+                    "{\"power_driver\": \"dummy\", \"kernel\": \"" + kernelUrl + "\"}").status());
+            assertEquals(202, server.json("PUT", "/api/1.0/power/m2", "{\"power\": \"on\"}").status());
+            assertEquals(200, server.get("/ipxe/kernel/m2").status());
+            assertEquals(200, server.get("/ipxe/kernel/m2").status());
+            String after = server.get("/metrics").body();
+            assertEquals(1, value(after, "bergenholm_power_operations_total{driver=\"dummy\",operation=\"on\",result=\"ok\"}"), after);
+            assertEquals(1, value(after, "bergenholm_images_requests_total{cache=\"miss\"}"), after);
+            assertEquals(1, value(after, "bergenholm_images_requests_total{cache=\"hit\"}"), after);
+            assertEquals(2 * 123_456, value(after, "bergenholm_images_bytes_total"), after);
+            assertTrue(after.contains("bergenholm_images_evictions_total 0.0"), after);
+        } finally {
+            upstream.stop(0);
+        }
+    }
 }
