@@ -50,7 +50,11 @@ class UpstreamFailureTest {
                 clients.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         HttpResponse<InputStream> r = Clients.stream(url);
-                        assertEquals(200, r.statusCode());
+                        if (r.statusCode() != 200) {
+                            // Registered as a reader but not yet answered when the upstream died:
+                            // an error status is as good as a cut connection, never a short 200.
+                            return "failed: status " + r.statusCode();
+                        }
                         return Clients.sha256(r.body());
                     } catch (IOException | InterruptedException e) {
                         return "failed: " + e;
@@ -62,7 +66,8 @@ class UpstreamFailureTest {
             upstream.kill();
             for (CompletableFuture<String> c : clients) {
                 String outcome = c.get(20, TimeUnit.SECONDS);
-                assertTrue(outcome.startsWith("failed: java.io.IOException"), "the client must see its transfer fail, got " + outcome);
+                assertTrue(outcome.startsWith("failed: java.io.IOException") || outcome.equals("failed: status 502"),
+                        "the client must see its transfer fail, got " + outcome);
             }
             assertEquals(1, upstream.requests());
             String list = server.get("/api/1.0/images").body();

@@ -53,6 +53,9 @@ class DebianPackageIT {
         assertTrue(run("stat", "-c", "%U %a", "/var/lib/bergenholm").output().startsWith("bergenholm 750"));
         assertTrue(run("dpkg-query", "-W", "-f", "${Conffiles}", "bergenholm").output().contains("/etc/bergenholm/bergenholm.yaml"));
         assertTrue(Files.isRegularFile(Path.of("/usr/share/bash-completion/completions/bergenholm")));
+        Result man = run("man", "-P", "cat", "bergenholm-doctor");
+        assertEquals(0, man.code(), man.output());
+        assertTrue(man.output().contains("--dhcp-wait"), "the man page is generated from the command model: " + man.output());
         for (String dep : List.of("ipxe", "java17-runtime-headless")) {
             assertTrue(run("dpkg-query", "-W", "-f", "${Depends}", "bergenholm").output().contains(dep), dep);
         }

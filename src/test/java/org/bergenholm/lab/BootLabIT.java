@@ -8,10 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real firmware boots through the appliance on a lab network (issue 7). Each scenario has its
+ * Real firmware boots through the appliance (target/bergenholm.jar, so this runs in `mvn verify`
+ * after `package`) on a lab network. Each scenario has its
  * own lab and timeout; a failure names the step that did not happen and prints consoles and logs.
  */
-class BootLabTest {
+class BootLabIT {
     @TempDir Path dir;
 
     @Test
