@@ -3,7 +3,6 @@ package org.bergenholm.events;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -48,7 +47,7 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
         if (hostId == null) {
             return;
         }
-        Event e = new Event(Instant.now(), hostId, step, new LinkedHashMap<>(details));
+        Event e = new Event(Instant.now(), hostId, step, org.bergenholm.inventory.Secrets.masked(details));
         if (queue.offer(e)) {
             recorded.incrementAndGet();
         } else if (dropped.incrementAndGet() % 1000 == 1) {

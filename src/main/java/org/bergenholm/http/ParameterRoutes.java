@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.bergenholm.inventory.ParameterResolver;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.Secrets;
 import org.bergenholm.store.ParameterStore;
 
 /** `/api/1.0/hosts/…` and `/api/1.0/groups/…`: the same five requests over two collections. */
@@ -56,6 +57,7 @@ final class ParameterRoutes {
             }
             case "PUT" -> {
                 Map<String, Object> params = Exchanges.jsonObject(r.exchange());
+                store.get(name).ifPresent(old -> Secrets.keepStored(params, old));
                 if (isHost) {
                     keepLiteralMarks(store, name, params);
                 }
@@ -84,13 +86,13 @@ final class ParameterRoutes {
             Map<String, Object> resolved = isHost
                     ? inventory.resolveHostOrRegister(name)
                     : inventory.resolveGroup(name).orElseThrow(() -> new HttpError(404, "group " + name + " not found"));
-            json(r.exchange(), 200, resolved);
+            json(r.exchange(), 200, Secrets.masked(resolved));
             return;
         }
         Map<String, Object> params = store.get(name)
                 .orElseThrow(() -> new HttpError(404, singular + " " + name + " not found"));
         params.remove(ParameterResolver.LITERAL);
-        json(r.exchange(), 200, params);
+        json(r.exchange(), 200, Secrets.masked(params));
     }
 
     /**
