@@ -154,7 +154,10 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 pick(seed, "seed", null),
                 number(null, "events-per-host", ApplianceConfig.DEFAULT_EVENTS_PER_HOST),
                 images(),
-                org.bergenholm.dhcp.DhcpOptions.from(file, pool, netmask, router, dns, domain, leaseTime, efiLoader));
+                org.bergenholm.dhcp.DhcpOptions.from(file, cliOrEnv(pool, "pool"), cliOrEnv(netmask, "netmask"),
+                        cliOrEnv(router, "router"), dnsServers(), cliOrEnv(domain, "domain"),
+                        cliOrEnv(leaseTime, "lease-time") == null ? null : number(leaseTime, "lease-time", 0),
+                        cliOrEnv(efiLoader, "efi-loader")));
         return cfg;
     }
 
@@ -193,12 +196,26 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (cli != null) {
             return cli.toString();
         }
-        String fromEnv = env.get("BERGENHOLM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        String fromEnv = envValue(key);
         if (fromEnv != null) {
             return fromEnv;
         }
         Object v = file.get(key);
         return v != null ? v.toString() : fallback;
+    }
+
+    /** The command line's or the environment's value; null leaves the choice to the file. */
+    String cliOrEnv(Object cli, String key) {
+        return cli != null ? cli.toString() : envValue(key);
+    }
+
+    private String envValue(String key) {
+        return env.get("BERGENHOLM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
+    private java.util.List<String> dnsServers() {
+        String fromEnv = dns == null ? envValue("dns") : null;
+        return fromEnv != null ? java.util.List.of(fromEnv.split(",")) : dns;
     }
 
     int number(Object cli, String key, int fallback) {

@@ -71,6 +71,21 @@ class ServeCommandTest {
     }
 
     @Test
+    void dhcpPoolsFollowTheSamePrecedence() throws Exception {
+        Path f = tmp.resolve("d.yaml");
+        Files.writeString(f, "pool: 10.1.0.10-10.1.0.20\nlease-time: 60\n");
+        var fromFile = effective(java.util.Map.of(), "--config", f.toString()).dhcpConfig().pools().get(0);
+        assertEquals("10.1.0.10", fromFile.first().getHostAddress());
+        assertEquals(60, fromFile.leaseSeconds());
+        var env = java.util.Map.of("BERGENHOLM_POOL", "10.2.0.10-10.2.0.20", "BERGENHOLM_LEASE_TIME", "120");
+        var fromEnv = effective(env, "--config", f.toString()).dhcpConfig().pools().get(0);
+        assertEquals("10.2.0.10", fromEnv.first().getHostAddress());
+        assertEquals(120, fromEnv.leaseSeconds());
+        var fromCli = effective(env, "--config", f.toString(), "--pool", "10.3.0.10-10.3.0.20").dhcpConfig().pools().get(0);
+        assertEquals("10.3.0.10", fromCli.first().getHostAddress());
+    }
+
+    @Test
     void badValuesNameTheirKey() {
         String[] r = run("serve", "--data-dir", tmp.toString(), "--tftp-max-per-client", "-3");
         assertEquals("1", r[0]);
