@@ -16,8 +16,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Transfer {
     private static final Logger LOG = LoggerFactory.getLogger(Transfer.class);
-    /** Back-off stops doubling here so a slow client is not left waiting a minute. */
+    /**
+     * Back-off stops doubling at 8× the first timeout (and 10 s): a client whose own retries
+     * give up after a bounded time must not be outwaited by the server it is waiting for.
+     */
     private static final int MAX_TIMEOUT_MILLIS = 10_000;
+    private static final int MAX_BACKOFF_FACTOR = 8;
 
     /** What happened, for counters and the host's event log. */
     record Outcome(boolean completed, long bytes, int retransmits) { }
@@ -118,7 +122,7 @@ final class Transfer {
                 return -1;
             }
             retransmits++;
-            timeout = Math.min(timeout * 2, MAX_TIMEOUT_MILLIS);
+            timeout = Math.min(timeout * 2, Math.min(MAX_TIMEOUT_MILLIS, options.timeoutMillis() * MAX_BACKOFF_FACTOR));
             send.run();
         }
     }
