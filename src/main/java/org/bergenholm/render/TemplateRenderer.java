@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TemplateRenderer {
     private static final int CACHE_LIMIT = 2048;
+    /** A render may take this long; loops of loops over range() can otherwise run for hours. */
+    public static final java.time.Duration RENDER_LIMIT = java.time.Duration.ofSeconds(5);
+    private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[1]);
 
     private final Jinjava jinjava;
     private final Map<String, Node> parsed = new ConcurrentHashMap<>();
@@ -38,6 +41,12 @@ public final class TemplateRenderer {
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(16L * 1024 * 1024)
                 .withMaxRenderDepth(10)
+                // Called before every node: where a runaway render is stopped.
+                .withNodePreProcessor((node, interpreter) -> {
+                    if (System.nanoTime() - DEADLINE.get()[0] > 0) {
+                        throw new RenderTimeLimit();
+                    }
+                })
                 .build();
         this.jinjava = new Jinjava(config);
     }
@@ -59,6 +68,7 @@ public final class TemplateRenderer {
         context.setExpressionStrategy(new Jinja2Output(nulls));
         JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
         JinjavaInterpreter.pushCurrent(interpreter);
+        DEADLINE.get()[0] = System.nanoTime() + RENDER_LIMIT.toNanos();
         try {
             Node tree = parsed.get(text);
             if (tree == null) {
@@ -70,14 +80,33 @@ public final class TemplateRenderer {
                 parsed.put(text, tree);
             }
             String out = interpreter.render(tree, false);
+            if (System.nanoTime() - DEADLINE.get()[0] > 0) {
+                throw overTime(name, interpreter);
+            }
             failOnFatal(name, interpreter.getErrorsCopy());
             return out;
         } catch (TemplateException e) {
             throw e;
+        } catch (RenderTimeLimit e) {
+            throw overTime(name, interpreter);
         } catch (RuntimeException e) {
+            if (System.nanoTime() - DEADLINE.get()[0] > 0) { // Jinjava wraps what the pre-processor threw
+                throw overTime(name, interpreter);
+            }
             throw new TemplateException(name, interpreter.getLineNumber(), String.valueOf(e.getMessage()));
         } finally {
             JinjavaInterpreter.popCurrent();
+        }
+    }
+
+    private static TemplateException overTime(String name, JinjavaInterpreter interpreter) {
+        return new TemplateException(name, interpreter.getLineNumber(), "rendering took longer than " + RENDER_LIMIT.toSeconds() + " s");
+    }
+
+    /** Thrown from the node pre-processor once the deadline has passed. */
+    private static final class RenderTimeLimit extends RuntimeException {
+        RenderTimeLimit() {
+            super("render time limit", null, false, false);
         }
     }
 
