@@ -186,7 +186,7 @@ public final class TftpServer implements AutoCloseable {
 
     private TransferChannel openChannel(InetSocketAddress client) throws IOException {
         if (!config.singlePort()) {
-            return new TransferChannel.OwnSocket(new DatagramSocket(new InetSocketAddress(socket.getLocalAddress(), 0)));
+            return TransferChannel.OwnSocket.open(socket.getLocalAddress());
         }
         TransferChannel.Shared shared = new TransferChannel.Shared(socket, () -> byClient.remove(client));
         byClient.put(client, shared);

@@ -3,7 +3,13 @@ package org.bergenholm.tftp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.SocketTimeoutException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,34 +27,63 @@ interface TransferChannel extends AutoCloseable {
     @Override
     void close();
 
-    /** RFC 1350: each transfer gets a fresh ephemeral port, its transfer id. */
+    /**
+     * RFC 1350: each transfer gets a fresh ephemeral port, its transfer id. A non-blocking
+     * channel with its own selector: DatagramSocket's timed receive switches the socket between
+     * blocking and non-blocking around every call, four fcntl calls per block (strace showed
+     * them outnumbering sends and receives together).
+     */
     final class OwnSocket implements TransferChannel {
-        private final DatagramSocket socket;
-        private final byte[] buf = new byte[65536];
-        private int soTimeout = -1;
+        private final DatagramChannel channel;
+        private final Selector selector;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(65536);
 
-        OwnSocket(DatagramSocket socket) {
-            this.socket = socket;
+        private OwnSocket(DatagramChannel channel, Selector selector) {
+            this.channel = channel;
+            this.selector = selector;
+        }
+
+        static OwnSocket open(InetAddress local) throws IOException {
+            DatagramChannel channel = DatagramChannel.open();
+            try {
+                channel.bind(new InetSocketAddress(local, 0));
+                channel.configureBlocking(false);
+                Selector selector = Selector.open();
+                channel.register(selector, SelectionKey.OP_READ);
+                return new OwnSocket(channel, selector);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
         }
 
         @Override
         public void send(DatagramPacket packet) throws IOException {
-            socket.send(packet);
+            // A full send buffer drops the datagram (send returns 0), as the network may: retransmission covers it.
+            channel.send(ByteBuffer.wrap(packet.getData(), packet.getOffset(), packet.getLength()), packet.getSocketAddress());
         }
 
         @Override
         public DatagramPacket receive(int timeoutMillis) throws IOException {
-            int wanted = Math.max(1, timeoutMillis);
-            if (Math.abs(wanted - soTimeout) > 5) { // skip a setsockopt per block for ms of drift
-                socket.setSoTimeout(wanted);
-                soTimeout = wanted;
-            }
-            DatagramPacket packet = new DatagramPacket(buf, buf.length);
-            try {
-                socket.receive(packet);
-                return packet;
-            } catch (SocketTimeoutException e) {
-                return null;
+            long deadline = System.nanoTime() + Math.max(1, timeoutMillis) * 1_000_000L;
+            while (true) {
+                buf.clear();
+                SocketAddress from = channel.receive(buf);
+                if (from != null) {
+                    buf.flip();
+                    byte[] data = new byte[buf.remaining()];
+                    buf.get(data);
+                    return new DatagramPacket(data, data.length, from);
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    return null;
+                }
+                selector.select(left);
+                selector.selectedKeys().clear();
+                if (!channel.isOpen()) {
+                    throw new java.nio.channels.ClosedChannelException();
+                }
             }
         }
 
@@ -59,7 +94,12 @@ interface TransferChannel extends AutoCloseable {
 
         @Override
         public void close() {
-            socket.close();
+            try {
+                selector.close();
+                channel.close();
+            } catch (IOException ignored) {
+                // Closing a UDP channel has nothing left to flush.
+            }
         }
     }
 
