@@ -81,7 +81,7 @@ ip netns exec $srv $py -m http.server 8081 --bind 127.0.0.1 --directory "$out/mi
 pids+=($!)
 ip netns exec $srv java -jar "$repo/target/bergenholm.jar" serve --interface br0 --server-address 10.80.0.1 \
     --base-url http://10.80.0.1 --http-port 80 --tftp-port 69 --dhcp full \
-    --pool 10.80.0.100-10.80.3.250 --netmask 255.255.252.0 --router 10.80.0.1 \
+    --pool 10.80.0.10-10.80.3.250 --netmask 255.255.252.0 --router 10.80.0.1 \
     --boot-assets "$repo/boot-assets" --data-dir "$out/data" \
     --tftp-max-per-client $((n + 50)) --tftp-max-transfers $((n + 50)) > "$out/appliance.log" 2>&1 &
 app=$!; pids+=($app)
@@ -120,7 +120,7 @@ pids+=($!)
 # Equivalent settings: the same pool and lease time, no ping before offering (the appliance does not
 # ping), and limits high enough for N machines (dnsmasq's defaults cap leases at 1000 and TFTP at 50).
 ip netns exec $srv dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
-    --dhcp-range=10.80.0.100,10.80.3.250,255.255.252.0,3600 --dhcp-option=option:router,10.80.0.1 \
+    --dhcp-range=10.80.0.10,10.80.3.250,255.255.252.0,3600 --dhcp-option=option:router,10.80.0.1 \
     --dhcp-lease-max=$((n + 1000)) --dhcp-leasefile="$out/dnsmasq.leases" --no-ping \
     --enable-tftp --tftp-root="$out/tftp" --tftp-max=$((n + 50)) \
     --dhcp-match=set:ipxe,77,"iPXE" --dhcp-match=set:efi64,option:client-arch,7 \
