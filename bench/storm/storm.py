@@ -116,7 +116,22 @@ def dhcp_packet(msg_type, xid, mac, arch, uuid, ipxe, secs, requested=None, serv
     return head + MAGIC + body + b"\xff"
 
 
-async def dhcp_exchange(dhcp, mac, arch, uuid, ipxe):
+class Nak(Failure):
+    pass
+
+
+async def dhcp_exchange(dhcp, mac, arch, uuid, ipxe, restarts=4):
+    """Like firmware after a NAK (RFC 2131 3.1), starts over with a DISCOVER; dnsmasq without ping
+    offers one free address to every client that asks at the same moment and NAKs all but the first."""
+    for attempt in range(restarts + 1):
+        try:
+            return await dhcp_once(dhcp, mac, arch, uuid, ipxe)
+        except Nak:
+            if attempt == restarts:
+                raise
+
+
+async def dhcp_once(dhcp, mac, arch, uuid, ipxe):
     """DISCOVER → OFFER → REQUEST → ACK with PXE ROM timeouts (4, 8, 16 s); returns the ACK."""
     xid = random.getrandbits(32)
     q = asyncio.Queue()
@@ -155,7 +170,7 @@ async def wait_for_type(q, want, timeout):
         except asyncio.TimeoutError:
             return None
         if reply["type"] == 6:
-            raise Failure("NAK")
+            raise Nak("NAK")
         if reply["type"] == want:
             return reply
 
