@@ -120,7 +120,7 @@ class Nak(Failure):
     pass
 
 
-async def dhcp_exchange(dhcp, mac, arch, uuid, ipxe, restarts=4):
+async def dhcp_exchange(dhcp, mac, arch, uuid, ipxe, restarts=20):
     """Like firmware after a NAK (RFC 2131 3.1), starts over with a DISCOVER; dnsmasq without ping
     offers one free address to every client that asks at the same moment and NAKs all but the first."""
     for attempt in range(restarts + 1):
