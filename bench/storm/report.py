@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Summarises one storm run (OUTDIR from run.sh): a Markdown table, an SVG chart of machines booted
+over time for every stack, and the final line `machines N failures F seconds S reference_seconds R`."""
+import json
+import os
+import sys
+
+RUNS = [("cold", "appliance, cold cache", "#1f77b4"), ("warm", "appliance, warm cache", "#2ca02c"),
+        ("reference", "dnsmasq + nginx", "#d62728")]
+STEPS = ["dhcp_pxe", "tftp", "dhcp_ipxe", "script", "initrd", "kernel"]
+
+
+def ms(v):
+    return "-" if v is None else f"{v * 1000:.0f}"
+
+
+def svg(runs, path, n):
+    w, h, left, bottom, top, right = 640, 360, 60, 40, 20, 180
+    tmax = max((r["summary"]["seconds"] for _, r, _, _ in runs), default=1) or 1
+    x = lambda t: left + (w - left - right) * t / tmax
+    y = lambda k: h - bottom - (h - bottom - top) * k / max(n, 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+             f'<rect width="{w}" height="{h}" fill="white"/>',
+             f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>',
+             f'<text x="{(left + w - right) / 2}" y="{h - 8}" text-anchor="middle">seconds since power-on</text>',
+             f'<text x="14" y="{(top + h - bottom) / 2}" transform="rotate(-90 14 {(top + h - bottom) / 2})" '
+             f'text-anchor="middle">machines with kernel + initrd</text>']
+    for i in range(5):
+        t = tmax * i / 4
+        k = n * i / 4
+        parts.append(f'<text x="{x(t):.1f}" y="{h - bottom + 15}" text-anchor="middle">{t:.0f}</text>')
+        parts.append(f'<text x="{left - 5}" y="{y(k) + 4:.1f}" text-anchor="end">{k:.0f}</text>')
+    for idx, (_, run, label, color) in enumerate(runs):
+        done = sorted(m["done"] for m in run["machines"] if "done" in m and not m["error"])
+        pts = [(x(0), y(0))] + [(x(t), y(k + 1)) for k, t in enumerate(done)]
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="'
+                     + " ".join(f"{a:.1f},{b:.1f}" for a, b in pts) + '"/>')
+        ly = top + 15 + idx * 18
+        parts.append(f'<line x1="{w - right + 10}" y1="{ly - 4}" x2="{w - right + 30}" y2="{ly - 4}" stroke="{color}" stroke-width="2"/>')
+        parts.append(f'<text x="{w - right + 35}" y="{ly}">{label}</text>')
+    parts.append(f'<text x="{left + 5}" y="{top + 5}">N = {n}</text></svg>')
+    with open(path, "w") as f:
+        f.write("\n".join(parts) + "\n")
+
+
+def main():
+    out = sys.argv[1]
+    runs = []
+    for key, label, color in RUNS:
+        p = os.path.join(out, key + ".json")
+        if os.path.exists(p):
+            with open(p) as f:
+                runs.append((key, json.load(f), label, color))
+    proc = {}
+    if os.path.exists(os.path.join(out, "appliance-process.json")):
+        with open(os.path.join(out, "appliance-process.json")) as f:
+            proc = json.load(f)
+    n = runs[0][1]["summary"]["machines"]
+    lines = [f"N = {n}", "",
+             "| stack | failures | seconds | " + " | ".join(f"{s} p50/p99 ms" for s in STEPS) + " |",
+             "|---|---|---|" + "---|" * len(STEPS)]
+    for _, run, label, _ in runs:
+        s = run["summary"]
+        lines.append(f"| {label} | {s['failures']} | {s['seconds']:.1f} | "
+                     + " | ".join(f"{ms(s['steps'][st]['p50'])}/{ms(s['steps'][st]['p99'])}" for st in STEPS) + " |")
+    if proc:
+        lines += ["", f"appliance: peak RSS {proc['peak_rss_kb'] / 1024:.0f} MiB, CPU seconds "
+                      f"{proc['cpu_cold']:.1f} (cold run), {proc['cpu_warm']:.1f} (warm run)"]
+    text = "\n".join(lines)
+    with open(os.path.join(out, "summary.md"), "w") as f:
+        f.write(text + "\n")
+    print(text)
+    svg(runs, os.path.join(out, f"storm-{n}.svg"), n)
+    by = {k: r["summary"] for k, r, _, _ in runs}
+    cold, ref = by.get("cold", {}), by.get("reference", {})
+    if "warm" in by and "seconds" in ref and ref["seconds"]:
+        print(f"ratio to reference: cold {cold['seconds'] / ref['seconds']:.2f}, warm {by['warm']['seconds'] / ref['seconds']:.2f}")
+    print(f"machines {n} failures {cold.get('failures', n)} seconds {cold.get('seconds', 0):.1f} "
+          f"reference_seconds {ref.get('seconds', 0):.1f}")
+
+
+if __name__ == "__main__":
+    main()

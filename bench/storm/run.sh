@@ -1,0 +1,135 @@
+#!/bin/bash
+# Boot storm: N simulated machines against the appliance (cold cache, then warm), then against the
+# reference stack (dnsmasq DHCP+TFTP, nginx HTTP) on the same namespaces and addresses.
+#
+#   bench/storm/run.sh N [OUTDIR]      as root on Debian 12; results in OUTDIR (default /tmp/bhstorm-N)
+#
+# Namespaces: bhstorm (server side: bridge br0 10.80.0.1/22, the stack under test, an image mirror on
+# 127.0.0.1:8081) and bhstormc (the generator, 10.80.0.2/22 on a veth into br0).
+# Last line: machines N failures F seconds S reference_seconds R (S: the appliance with a cold cache).
+set -euo pipefail
+n=${1:?usage: run.sh N [OUTDIR]}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${2:-/tmp/bhstorm-$n}
+srv=bhstorm; cli=bhstormc
+py=/usr/bin/python3
+
+need=()
+[ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -x $py ] || need+=(python3)
+[ -f /usr/lib/ipxe/undionly.kpxe ] || need+=(ipxe)
+if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+[ -f "$repo/target/bergenholm.jar" ] || (cd "$repo" && mvn -B -ntp -q package -DskipTests)
+for f in undionly.kpxe snponly.efi; do
+    [ -f "$repo/boot-assets/$f" ] || "$repo/boot-assets/fill-from-debian.sh"
+done
+
+pids=()
+teardown() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    sleep 0.5
+    for ns in $srv $cli; do
+        if [ -e /run/netns/$ns ]; then
+            for p in $(ip netns pids $ns 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+            ip netns del $ns
+        fi
+    done
+}
+trap teardown EXIT
+teardown
+
+rm -rf "$out"; mkdir -p "$out/mirror" "$out/tftp" "$out/www"
+head -c $((8 << 20)) /dev/urandom > "$out/mirror/kernel"
+head -c $((32 << 20)) /dev/urandom > "$out/mirror/initrd"
+kernel_sha=$(sha256sum "$out/mirror/kernel" | cut -d' ' -f1)
+initrd_sha=$(sha256sum "$out/mirror/initrd" | cut -d' ' -f1)
+
+ip netns add $srv; ip netns add $cli
+ip -n $srv link set lo up; ip -n $cli link set lo up
+ip -n $srv link add br0 type bridge
+ip -n $srv link set br0 type bridge forward_delay 0 stp_state 0
+ip -n $srv addr add 10.80.0.1/22 brd + dev br0
+ip -n $srv link set br0 up
+ip -n $srv link add bhstormp type veth peer name c0 netns $cli
+ip -n $srv link set bhstormp master br0
+ip -n $srv link set bhstormp up
+ip -n $cli addr add 10.80.0.2/22 brd + dev c0
+ip -n $cli link set c0 up
+
+gen() {  # gen LABEL: the storm from the client namespace
+    ip netns exec $cli $py "$here/storm.py" run --n "$n" --server 10.80.0.1 --iface c0 \
+        --kernel-sha "$kernel_sha" --initrd-sha "$initrd_sha" --label "$1" --out "$out/$1.json" \
+        --loader "undionly.kpxe=$repo/boot-assets/undionly.kpxe" --loader "snponly.efi=$repo/boot-assets/snponly.efi"
+}
+cpu_seconds() {  # utime+stime of PID in seconds
+    awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
+}
+await_http() {
+    for _ in $(seq 300); do
+        ip netns exec $cli curl -sf -o /dev/null "$1" && return 0
+        sleep 0.2
+    done
+    echo "run.sh: $1 did not answer" >&2; return 1
+}
+
+# ---- the appliance
+ip netns exec $srv $py -m http.server 8081 --bind 127.0.0.1 --directory "$out/mirror" > "$out/mirror.log" 2>&1 &
+pids+=($!)
+ip netns exec $srv java -jar "$repo/target/bergenholm.jar" serve --interface br0 --server-address 10.80.0.1 \
+    --base-url http://10.80.0.1 --http-port 80 --tftp-port 69 --dhcp full \
+    --pool 10.80.0.10-10.80.3.250 --netmask 255.255.252.0 --router 10.80.0.1 \
+    --boot-assets "$repo/boot-assets" --data-dir "$out/data" \
+    --tftp-max-per-client $((n + 50)) --tftp-max-transfers $((n + 50)) > "$out/appliance.log" 2>&1 &
+app=$!; pids+=($app)
+await_http http://10.80.0.1/api/1.0/hosts/
+ip netns exec $cli $py "$here/storm.py" hosts --api http://10.80.0.1/api/1.0 --n "$n" \
+    --kernel-url http://127.0.0.1:8081/kernel --initrd-url http://127.0.0.1:8081/initrd
+cpu0=$(cpu_seconds $app)
+gen cold
+cpu1=$(cpu_seconds $app)
+gen warm
+cpu2=$(cpu_seconds $app)
+rss_kb=$(awk '/VmHWM/ { print $2 }' /proc/$app/status)
+awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v r="$rss_kb" 'BEGIN {
+    printf "{\"cpu_cold\": %.2f, \"cpu_warm\": %.2f, \"peak_rss_kb\": %d}\n", b - a, c - b, r }' > "$out/appliance-process.json"
+cat "$out/appliance-process.json"
+kill $app; wait $app 2>/dev/null || true
+
+# ---- the reference: dnsmasq (DHCP + TFTP, iPXE detected by user class) and nginx (script + images)
+cp "$repo/boot-assets/undionly.kpxe" "$repo/boot-assets/snponly.efi" "$out/tftp/"
+ln "$out/mirror/kernel" "$out/www/kernel"; ln "$out/mirror/initrd" "$out/www/initrd"
+printf '#!ipxe\ninitrd --name module0 http://10.80.0.1/initrd\nkernel http://10.80.0.1/kernel\nboot\n' > "$out/www/boot.ipxe"
+cat > "$out/nginx.conf" <<EOF
+worker_processes auto;
+pid $out/nginx.pid;
+error_log $out/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    default_type application/octet-stream;
+    server { listen 10.80.0.1:80; root $out/www; }
+}
+EOF
+ip netns exec $srv nginx -c "$out/nginx.conf" -g 'daemon off;' > "$out/nginx.log" 2>&1 &
+pids+=($!)
+# Equivalent settings: the same pool and lease time, no ping before offering (the appliance does not
+# ping), and limits high enough for N machines (dnsmasq's defaults cap leases at 1000 and TFTP at 50).
+ip netns exec $srv dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
+    --dhcp-range=10.80.0.10,10.80.3.250,255.255.252.0,3600 --dhcp-option=option:router,10.80.0.1 \
+    --dhcp-lease-max=$((n + 1000)) --dhcp-leasefile="$out/dnsmasq.leases" --no-ping \
+    --enable-tftp --tftp-root="$out/tftp" --tftp-max=$((n + 50)) \
+    --dhcp-match=set:ipxe,77,"iPXE" --dhcp-match=set:efi64,option:client-arch,7 \
+    --dhcp-boot=tag:ipxe,http://10.80.0.1/boot.ipxe \
+    --dhcp-boot=tag:!ipxe,tag:efi64,snponly.efi --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe \
+    --log-facility="$out/dnsmasq.log" > "$out/dnsmasq.out" 2>&1 &
+pids+=($!)
+await_http http://10.80.0.1/boot.ipxe
+sleep 1
+gen reference
+
+$py "$here/report.py" "$out"
