@@ -63,7 +63,7 @@ class DebianPackageIT {
         Result doctor = run("/usr/bin/bergenholm", "doctor", "--config", "/etc/bergenholm/bergenholm.yaml", "--dhcp", "off",
                 "--listen", "127.0.0.1", "--http-port", "18380", "--tftp-port", "16973", "--data-dir", data.toString());
         assertEquals(0, doctor.code(), doctor.output());
-        assertTrue(doctor.output().contains("ok    ipxe binaries: all present in /usr/lib/ipxe"), doctor.output());
+        assertTrue(doctor.output().contains("ok    ipxe binaries: all present in "), doctor.output());
 
         Result verify = run("systemd-analyze", "verify", "/lib/systemd/system/bergenholm.service");
         assertEquals(0, verify.code(), verify.output());
