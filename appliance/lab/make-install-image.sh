@@ -21,10 +21,21 @@ if [ ! -f "$cache/vmlinuz-$version" ] || [ ! -f "$cache/e1000-$version.ko" ]; th
 fi
 cp "$cache/vmlinuz-$version" "$out/vmlinuz"
 
+# The initramfs has no libc, so it needs busybox-static's binary whichever busybox the host has
+# installed (the two packages conflict; the dynamic one makes /init fail with ENOENT).
+bb=$(apt-cache policy busybox-static | awk '/Candidate:/ {print $2}')
+if [ ! -x "$cache/busybox-static-$bb" ]; then
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download -qq busybox-static >/dev/null 2>&1)
+    dpkg-deb --fsys-tarfile "$tmp"/busybox-static_*.deb | tar -x -C "$tmp" ./bin/busybox
+    mv "$tmp/bin/busybox" "$cache/busybox-static-$bb"
+    rm -rf "$tmp"
+fi
+
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$root/bin/busybox"
+cp "$cache/busybox-static-$bb" "$root/bin/busybox"
 for tool in sh mount insmod ip udhcpc wget grep sed cat echo sleep poweroff route; do ln -s busybox "$root/bin/$tool"; done
 cp "$cache/e1000-$version.ko" "$root/e1000.ko"
 cat > "$root/udhcpc.sh" <<'SCRIPT'
