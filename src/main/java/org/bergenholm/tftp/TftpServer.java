@@ -150,18 +150,33 @@ public final class TftpServer implements AutoCloseable {
         while (!closing) {
             try {
                 selector.select(expire(System.nanoTime()));
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (key.isValid()) {
-                        readFrom((DatagramChannel) key.channel(), (Running) key.attachment());
-                    }
+                if (serveTransfers()) {
+                    readFrom(listening, null);
                 }
-                selector.selectedKeys().clear();
             } catch (ClosedSelectorException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 LOG.warn("TFTP loop: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * Reads the transfers' channels among the selected keys; true when the listener is ready too.
+     * Requests come last so that a client whose last ACK and next RRQ arrived together is not
+     * refused for a transfer that has in fact just ended.
+     */
+    private boolean serveTransfers() throws IOException {
+        boolean listenerReady = false;
+        for (SelectionKey key : selector.selectedKeys()) {
+            if (key.attachment() == null) {
+                listenerReady = true;
+            } else if (key.isValid()) {
+                readFrom((DatagramChannel) key.channel(), (Running) key.attachment());
+            }
+        }
+        selector.selectedKeys().clear();
+        return listenerReady;
     }
 
     /** Fires due retransmissions; returns milliseconds to the next deadline, 0 for none (wait for packets). */
@@ -249,6 +264,11 @@ public final class TftpServer implements AutoCloseable {
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "server shutting down");
         }
         byte[] bytes = cache.read(BootAssets.resolve(root, request.filename()), request.netascii());
+        if (active.get() >= config.maxTransfers() || perClient.getOrDefault(client.getAddress(), 0) >= config.maxPerClient()) {
+            // Before refusing, take in what has already arrived: the ACK ending a transfer may be waiting.
+            selector.selectNow();
+            serveTransfers();
+        }
         if (active.get() >= config.maxTransfers()) {
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "server busy, too many transfers");
         }
