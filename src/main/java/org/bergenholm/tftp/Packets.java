@@ -3,6 +3,7 @@ package org.bergenholm.tftp;
 import java.io.ByteArrayOutputStream;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.commons.net.tftp.TFTPErrorPacket;
@@ -16,16 +17,15 @@ final class Packets {
 
     private Packets() { }
 
-    static DatagramPacket data(InetSocketAddress to, long block, byte[] file, int offset, int length) {
-        byte[] buf = new byte[4 + length];
-        buf[1] = DATA;
-        buf[2] = (byte) (block >>> 8);
-        buf[3] = (byte) block;
-        System.arraycopy(file, offset, buf, 4, length);
-        return new DatagramPacket(buf, buf.length, to);
+    /** Fills {@code into} with one DATA packet, copying the block straight from the file: one copy per block. */
+    static ByteBuffer data(ByteBuffer into, long block, byte[] file, int offset, int length) {
+        into.clear();
+        into.put((byte) 0).put((byte) DATA).put((byte) (block >>> 8)).put((byte) block);
+        into.put(file, offset, length);
+        return into.flip();
     }
 
-    static DatagramPacket oack(InetSocketAddress to, Map<String, String> options) {
+    static ByteBuffer oack(Map<String, String> options) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(OACK);
@@ -35,12 +35,16 @@ final class Packets {
             out.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
             out.write(0);
         });
-        byte[] buf = out.toByteArray();
-        return new DatagramPacket(buf, buf.length, to);
+        return ByteBuffer.wrap(out.toByteArray());
     }
 
-    static DatagramPacket error(InetSocketAddress to, int code, String message) {
-        return new TFTPErrorPacket(to.getAddress(), to.getPort(), code, message).newDatagram();
+    static ByteBuffer error(InetSocketAddress to, int code, String message) {
+        DatagramPacket packet = new TFTPErrorPacket(to.getAddress(), to.getPort(), code, message).newDatagram();
+        return ByteBuffer.wrap(packet.getData(), packet.getOffset(), packet.getLength());
+    }
+
+    static int opcode(byte[] b) {
+        return b.length < 2 ? -1 : ((b[0] & 0xff) << 8) | (b[1] & 0xff);
     }
 
     static int opcode(DatagramPacket packet) {

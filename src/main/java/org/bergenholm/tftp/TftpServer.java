@@ -2,16 +2,23 @@ package org.bergenholm.tftp;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.net.tftp.TFTPErrorPacket;
 import org.apache.commons.net.tftp.TFTPPacket;
@@ -23,11 +30,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Read-only TFTP server for PXE boot loaders. One listener thread reads requests; each
- * transfer runs on its own thread, with its own port unless {@link TftpConfig#singlePort()}.
+ * Read-only TFTP server for PXE boot loaders. One thread runs every transfer: a selector over
+ * the listening channel and each transfer's own channel (its RFC 1350 transfer id), with the
+ * retransmission deadlines as the select timeout. A thread per transfer cost a context switch
+ * per ACK; under a boot storm one select now returns many ready transfers at once.
+ * In single-port mode (clients behind NAT) transfers answer from the listening channel.
  */
 public final class TftpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
+    /** Datagrams taken from one channel per wake-up, so one busy client cannot starve the rest. */
+    private static final int BURST = 64;
+
+    /** A running transfer and the channel it owns (null in single-port mode). */
+    private record Running(Transfer transfer, DatagramChannel channel, String name, long started) { }
 
     private final TftpConfig config;
     private final Path root;
@@ -36,21 +51,23 @@ public final class TftpServer implements AutoCloseable {
     private final FileCache cache = new FileCache();
     private final TftpCounters counters = TftpCounters.zero();
     private final AtomicInteger active = new AtomicInteger();
-    private final Map<InetAddress, Integer> perClient = new ConcurrentHashMap<>();
+    /** Host lookups and event writes may wait on the database; never on the loop thread. */
+    private final ThreadPoolExecutor eventWriter = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> daemon(r, "tftp-events"), new ThreadPoolExecutor.DiscardPolicy());
+    // The loop thread alone touches what follows.
+    private final List<Running> running = new ArrayList<>();
+    private final Map<InetAddress, Integer> perClient = new HashMap<>();
     /** Clients with a running transfer; a retransmitted RRQ must not start a second one. */
-    private final java.util.Set<InetSocketAddress> busy = ConcurrentHashMap.newKeySet();
+    private final Set<InetSocketAddress> busy = new HashSet<>();
     /** Single-port mode only: transfers keyed by client address:port. */
-    private final Map<InetSocketAddress, TransferChannel.Shared> byClient = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "tftp-transfer");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Open transfer channels, closed on shutdown so no transfer thread lingers in receive(). */
-    private final java.util.Set<TransferChannel> channels = ConcurrentHashMap.newKeySet();
-    private DatagramSocket socket;
-    private Thread listener;
+    private final Map<InetSocketAddress, Running> byClient = new HashMap<>();
+    private final ByteBuffer received = ByteBuffer.allocateDirect(65536);
+    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(65536);
+    private Selector selector;
+    private DatagramChannel listening;
+    private Thread loop;
     private volatile boolean draining;
+    private volatile boolean closing;
 
     public TftpServer(TftpConfig config, Path root, EventLog events, HostLookup hosts) {
         this.config = config;
@@ -60,18 +77,27 @@ public final class TftpServer implements AutoCloseable {
     }
 
     public synchronized void start() throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(config.listenAddress(), config.port()));
+        selector = Selector.open();
+        listening = DatagramChannel.open();
+        try {
+            listening.bind(new InetSocketAddress(config.listenAddress(), config.port()));
+            listening.configureBlocking(false);
+            listening.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            listening.close();
+            selector.close();
+            throw e;
+        }
         BootAssets.warnIfIncomplete(root);
-        listener = new Thread(this::listen, "tftp-listener");
-        listener.setDaemon(true);
-        listener.start();
-        LOG.info("TFTP serving {} on {} ({})", root, socket.getLocalSocketAddress(),
+        loop = daemon(this::run, "tftp");
+        loop.start();
+        LOG.info("TFTP serving {} on {} ({})", root, listening.getLocalAddress(),
                 config.singlePort() ? "single port" : "port per transfer");
     }
 
     /** The bound UDP port; useful when the config asked for port 0. */
     public int port() {
-        return socket.getLocalPort();
+        return localAddress().getPort();
     }
 
     public TftpCounters counters() {
@@ -93,36 +119,118 @@ public final class TftpServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (socket != null) {
-            socket.close();
+        if (loop == null) {
+            return;
         }
-        workers.shutdownNow();
-        channels.forEach(TransferChannel::close);
+        closing = true;
+        selector.wakeup();
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Running r : running) {
+            closeQuietly(r.channel());
+        }
+        closeQuietly(listening);
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // Nothing is left to select on.
+        }
+        eventWriter.shutdown(); // the events of finished transfers still go to the log
+        try {
+            eventWriter.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
-    private void listen() {
-        byte[] buf = new byte[65536];
-        while (!socket.isClosed()) {
-            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+    private void run() {
+        while (!closing) {
             try {
-                socket.receive(packet);
-                handle(packet);
-            } catch (SocketException e) {
-                return; // closed
+                selector.select(expire(System.nanoTime()));
+                if (serveTransfers()) {
+                    readFrom(listening, null);
+                }
+            } catch (ClosedSelectorException e) {
+                return;
             } catch (IOException | RuntimeException e) {
-                LOG.warn("TFTP listener: {}", e.toString());
+                LOG.warn("TFTP loop: {}", e.toString());
             }
         }
     }
 
-    private void handle(DatagramPacket packet) throws IOException {
-        InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
-        TransferChannel.Shared running = byClient.get(from);
-        if (running != null) {
-            running.deliver(copy(packet));
-            return;
+    /**
+     * Reads the transfers' channels among the selected keys; true when the listener is ready too.
+     * Requests come last so that a client whose last ACK and next RRQ arrived together is not
+     * refused for a transfer that has in fact just ended.
+     */
+    private boolean serveTransfers() throws IOException {
+        boolean listenerReady = false;
+        for (SelectionKey key : selector.selectedKeys()) {
+            if (key.attachment() == null) {
+                listenerReady = true;
+            } else if (key.isValid()) {
+                readFrom((DatagramChannel) key.channel(), (Running) key.attachment());
+            }
         }
-        int opcode = Packets.opcode(packet);
+        selector.selectedKeys().clear();
+        return listenerReady;
+    }
+
+    /** Fires due retransmissions; returns milliseconds to the next deadline, 0 for none (wait for packets). */
+    private long expire(long now) {
+        long next = Long.MAX_VALUE;
+        for (int i = running.size() - 1; i >= 0; i--) {
+            Running r = running.get(i);
+            if (now - r.transfer().deadline() >= 0) {
+                try {
+                    r.transfer().onTimeout(now);
+                } catch (IOException | RuntimeException e) {
+                    fail(r, e);
+                }
+            }
+            if (r.transfer().outcome() != null) {
+                finish(r);
+            } else {
+                next = Math.min(next, r.transfer().deadline() - now);
+            }
+        }
+        return next == Long.MAX_VALUE ? 0 : Math.max(1, (next + 999_999) / 1_000_000);
+    }
+
+    /** Datagrams from the listening channel (owner null) or from a transfer's own channel. */
+    private void readFrom(DatagramChannel channel, Running owner) throws IOException {
+        for (int i = 0; i < BURST; i++) {
+            received.clear();
+            InetSocketAddress from = (InetSocketAddress) channel.receive(received);
+            if (from == null) {
+                return;
+            }
+            byte[] data = new byte[received.flip().remaining()];
+            received.get(data);
+            Running target = owner != null ? owner : byClient.get(from);
+            if (target == null) {
+                handleRequest(from, data);
+                continue;
+            }
+            try {
+                target.transfer().onPacket(from, data, System.nanoTime());
+            } catch (IOException | RuntimeException e) {
+                fail(target, e);
+            }
+            if (target.transfer().outcome() != null) {
+                finish(target);
+                if (owner != null) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void handleRequest(InetSocketAddress from, byte[] data) throws IOException {
+        int opcode = Packets.opcode(data);
         if (opcode == Packets.ERROR) {
             return; // never answer an error with an error
         }
@@ -130,14 +238,13 @@ public final class TftpServer implements AutoCloseable {
             return; // the running transfer is already retransmitting its first packet
         }
         try {
-            TFTPPacket parsed = TFTPPacket.newTFTPPacket(packet);
+            TFTPPacket parsed = TFTPPacket.newTFTPPacket(new DatagramPacket(data, data.length, from));
             if (!(parsed instanceof TFTPReadRequestPacket)) {
                 throw opcode == Packets.WRQ
                         ? new TftpException(TFTPErrorPacket.ACCESS_VIOLATION, "read-only server")
                         : new TftpException(TFTPErrorPacket.UNKNOWN_TID, "no such transfer");
             }
-            ReadRequest request = ReadRequest.parse(packet.getData(), packet.getOffset(), packet.getLength());
-            admit(from, request);
+            admit(from, ReadRequest.parse(data, 0, data.length));
         } catch (TFTPPacketException | RuntimeException e) {
             refuse(from, new TftpException(TFTPErrorPacket.ILLEGAL_OPERATION, "malformed packet"));
         } catch (TftpException e) {
@@ -148,78 +255,89 @@ public final class TftpServer implements AutoCloseable {
     private void refuse(InetSocketAddress to, TftpException e) throws IOException {
         counters.errors().incrementAndGet();
         LOG.debug("TFTP refused {}: {}", to, e.getMessage());
-        socket.send(Packets.error(to, e.code, e.getMessage()));
+        listening.send(Packets.error(to, e.code, e.getMessage()), to);
     }
 
-    /** Checks limits and the file, then hands the transfer to a worker thread. */
+    /** Checks limits and the file, then starts the transfer. */
     private void admit(InetSocketAddress client, ReadRequest request) throws IOException, TftpException {
         if (draining) {
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "server shutting down");
         }
-        Path file = BootAssets.resolve(root, request.filename());
-        byte[] bytes = cache.read(file, request.netascii());
-        if (active.incrementAndGet() > config.maxTransfers()) {
-            active.decrementAndGet();
+        byte[] bytes = cache.read(BootAssets.resolve(root, request.filename()), request.netascii());
+        if (active.get() >= config.maxTransfers() || perClient.getOrDefault(client.getAddress(), 0) >= config.maxPerClient()) {
+            // Before refusing, take in what has already arrived: the ACK ending a transfer may be waiting.
+            selector.selectNow();
+            serveTransfers();
+        }
+        if (active.get() >= config.maxTransfers()) {
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "server busy, too many transfers");
         }
-        boolean[] admitted = {false};
-        perClient.compute(client.getAddress(), (address, count) -> {
-            int current = count == null ? 0 : count;
-            admitted[0] = current < config.maxPerClient();
-            return admitted[0] ? current + 1 : count;
-        });
-        if (!admitted[0]) {
-            active.decrementAndGet();
+        int fromThisClient = perClient.getOrDefault(client.getAddress(), 0);
+        if (fromThisClient >= config.maxPerClient()) {
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "too many transfers from " + client.getAddress());
         }
+        DatagramChannel own = config.singlePort() ? null : openOwnChannel();
+        Negotiated options = Negotiated.from(request.options(), bytes.length, config.timeoutMillis());
+        Transfer transfer = new Transfer(own != null ? own : listening, client, bytes, options, config.retries(), sendBuffer);
+        Running r = new Running(transfer, own, request.filename(), System.nanoTime());
+        active.incrementAndGet();
+        perClient.put(client.getAddress(), fromThisClient + 1);
         busy.add(client);
-        TransferChannel channel;
+        running.add(r);
+        if (own != null) {
+            own.register(selector, SelectionKey.OP_READ, r);
+        } else {
+            byClient.put(client, r);
+        }
         try {
-            channel = openChannel(client);
-        } catch (IOException e) {
-            release(client);
+            transfer.start(System.nanoTime());
+        } catch (IOException | RuntimeException e) {
+            fail(r, e);
+            finish(r);
+        }
+    }
+
+    private DatagramChannel openOwnChannel() throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(localAddress().getAddress(), 0));
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
-        Negotiated options = Negotiated.from(request.options(), bytes.length, config.timeoutMillis());
-        workers.execute(() -> serve(channel, client, request.filename(), bytes, options));
     }
 
-    private TransferChannel openChannel(InetSocketAddress client) throws IOException {
-        if (!config.singlePort()) {
-            return TransferChannel.OwnSocket.open(socket.getLocalAddress());
+    private void fail(Running r, Exception e) {
+        counters.errors().incrementAndGet();
+        LOG.debug("TFTP transfer of {} to {} failed: {}", r.name(), r.transfer().client(), e.toString());
+        r.transfer().abort();
+    }
+
+    /** Releases the transfer's channel and limits, and counts what it did. */
+    private void finish(Running r) {
+        if (!running.remove(r)) {
+            return;
         }
-        TransferChannel.Shared shared = new TransferChannel.Shared(socket, () -> byClient.remove(client));
-        byClient.put(client, shared);
-        return shared;
-    }
-
-    private void serve(TransferChannel channel, InetSocketAddress client, String name, byte[] bytes,
-                       Negotiated options) {
-        long started = System.nanoTime();
-        channels.add(channel);
-        try (channel) {
-            Transfer.Outcome outcome = new Transfer(channel, client, bytes, options, config.retries()).run();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            counters.retransmits().addAndGet(outcome.retransmits());
-            counters.bytes().addAndGet(outcome.bytes());
-            if (outcome.completed()) {
-                counters.transfers().incrementAndGet();
-                LOG.debug("TFTP sent {} ({} bytes) to {} in {} ms", name, outcome.bytes(), client, millis);
-                recordEvent(client, name, outcome, millis);
-            }
-        } catch (IOException | RuntimeException e) {
-            counters.errors().incrementAndGet();
-            LOG.debug("TFTP transfer of {} to {} failed: {}", name, client, e.toString());
-        } finally {
-            channels.remove(channel);
-            release(client);
+        InetSocketAddress client = r.transfer().client();
+        if (r.channel() != null) {
+            closeQuietly(r.channel());
+        } else {
+            byClient.remove(client);
         }
-    }
-
-    private void release(InetSocketAddress client) {
         busy.remove(client);
-        active.decrementAndGet();
         perClient.computeIfPresent(client.getAddress(), (address, count) -> count <= 1 ? null : count - 1);
+        active.decrementAndGet();
+        Transfer.Outcome outcome = r.transfer().outcome();
+        counters.retransmits().addAndGet(outcome.retransmits());
+        counters.bytes().addAndGet(outcome.bytes());
+        if (outcome.completed()) {
+            counters.transfers().incrementAndGet();
+            long millis = (System.nanoTime() - r.started()) / 1_000_000;
+            LOG.debug("TFTP sent {} ({} bytes) to {} in {} ms", r.name(), outcome.bytes(), client, millis);
+            eventWriter.execute(() -> recordEvent(client, r.name(), outcome, millis));
+        }
     }
 
     private void recordEvent(InetSocketAddress client, String name, Transfer.Outcome outcome, long millis) {
@@ -233,8 +351,27 @@ public final class TftpServer implements AutoCloseable {
         }
     }
 
-    private static DatagramPacket copy(DatagramPacket packet) {
-        byte[] data = Arrays.copyOfRange(packet.getData(), packet.getOffset(), packet.getOffset() + packet.getLength());
-        return new DatagramPacket(data, data.length, packet.getSocketAddress());
+    private InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) listening.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("TFTP server is closed", e);
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // Closing a UDP channel has nothing left to flush.
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }
