@@ -47,7 +47,11 @@ final class AdminToken {
             write(file, secret);
             log.info("API authentication on; wrote a new admin token to {} (use it as 'Authorization: Bearer', or bergenholm --token)", file);
         }
-        auth.addTokenSecret(NAME, secret, Instant.now());
+        if (!auth.addTokenSecret(NAME, secret, Instant.now())) {
+            // Another appliance sharing the database registered its own admin token first.
+            log.warn("a token named '{}' exists already (made by another appliance on this database?); {} is not valid here: "
+                    + "use that appliance's token, or delete this file and restart", NAME, file);
+        }
     }
 
     /** Created with mode 0600 in the same call, so there is no moment it is readable by others. */
