@@ -9,6 +9,12 @@ import java.util.Map;
 public record AuthConfig(boolean enabled, InstallAccess installAccess, Map<String, String> users) {
 
     public AuthConfig {
+        users.forEach((name, hash) -> {
+            if (!Passwords.isHash(hash)) {
+                // The value is not shown: it may be a password written where its hash belongs.
+                throw new IllegalArgumentException("users: " + name + ": not a bcrypt hash ($2a$/$2b$/$2y$), e.g. from htpasswd -nbB");
+            }
+        });
         users = Map.copyOf(users);
     }
 

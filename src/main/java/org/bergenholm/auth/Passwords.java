@@ -25,6 +25,11 @@ final class Passwords {
         return BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified;
     }
 
+    /** True when {@code hash} is a bcrypt hash this library can check against. */
+    static boolean isHash(String hash) {
+        return BCrypt.verifyer().verify(new char[] {'x'}, hash.toCharArray()).validFormat;
+    }
+
     /** Spends the time of one verification, for a user that does not exist. */
     static void burn(String password) {
         verify(password, DUMMY);

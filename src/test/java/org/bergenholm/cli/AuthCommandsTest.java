@@ -104,6 +104,9 @@ class AuthCommandsTest {
         Path plain = Files.writeString(tmp.resolve("plain.yaml"), "users:\n  ops: hunter2hunter2\n");
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> effective(Map.of(), plain));
         assertTrue(e.getMessage().contains("bcrypt hash") && !e.getMessage().contains("hunter2"), e.getMessage());
+        Path broken = Files.writeString(tmp.resolve("broken.yaml"), "users:\n  ops: '$2y$10$hunter2hunter2'\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> effective(Map.of(), broken));
+        assertTrue(e.getMessage().contains("not a bcrypt hash") && !e.getMessage().contains("hunter2"), e.getMessage());
 
         // As `htpasswd -nbB ops 'correct horse'` prints it ($2y$).
         String hash = at.favre.lib.crypto.bcrypt.BCrypt.with(at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y)
