@@ -2,6 +2,7 @@ package org.bergenholm;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.bergenholm.auth.Auth;
 import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.dhcp.DhcpModes;
 import org.bergenholm.dhcp.DhcpServer;
@@ -59,8 +60,9 @@ public final class Appliance implements AutoCloseable {
                 : Database.connect(config.mongoUri(), Database.DEFAULT_NAME);
         try {
             this.events = new StoredEventLog(new EventStore(database), config.eventsPerHost());
+            org.bergenholm.inventory.InstallTokens installTokens = Auth.installTokens(config.auth(), database);
             Inventory inventory = new Inventory(new ParameterStore(database, "hosts"), new ParameterStore(database, "groups"),
-                    new TemplateStore(database), new TemplateRenderer(), events);
+                    new TemplateStore(database), new TemplateRenderer(), events, installTokens);
             if (!"none".equals(config.seed())) {
                 new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
             }
@@ -72,9 +74,10 @@ public final class Appliance implements AutoCloseable {
             health.add("database", database::ping);
             this.images = new ImageCache(config.dataDir().resolve("images"), config.images());
             metrics.bindImageEvictions(images.evictions());
+            Auth auth = Auth.start(config.auth(), database, config.dataDir(), inventory, installTokens);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
                     new CachingImageServer(images, config.images(), metrics.counting(events)), images, power, health, metrics,
-                    BootAssets.chooseRoot(config.bootAssets()));
+                    BootAssets.chooseRoot(config.bootAssets()), auth);
             http.start();
             health.add("http", () -> true);
             this.sightings = new ClientSightings(new CachingHostLookup(inventory, HOST_LOOKUP_TTL));

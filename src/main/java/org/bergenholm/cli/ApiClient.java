@@ -27,14 +27,23 @@ public final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
-    private final String authorization; // null when no --user was given
+    private final String authorization; // null when there are no credentials to send
     private final HttpClient http;
 
     public ApiClient(String baseUrl, String user, String password) {
+        this(baseUrl, user == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private ApiClient(String baseUrl, String authorization) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.authorization = user == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorization;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** A client that sends `Authorization: Bearer TOKEN`. */
+    public static ApiClient withToken(String baseUrl, String token) {
+        return new ApiClient(baseUrl, "Bearer " + token.strip());
     }
 
     /** Encodes one path segment (an id may be any string), spaces as %20 not '+'. */

@@ -36,6 +36,9 @@ final class ConfigCommand implements Runnable {
             out.put("boot-assets", c.bootAssets() == null ? null : c.bootAssets().toString());
             out.put("seed", c.seed());
             out.put("events-per-host", c.eventsPerHost());
+            out.put("auth", c.auth().enabled() ? "on" : "off");
+            out.put("install-access", c.auth().installAccess().name().toLowerCase(java.util.Locale.ROOT));
+            out.put("users", String.join(",", new java.util.TreeSet<>(c.auth().users().keySet())));
             out.forEach((k, v) -> System.out.println(k + ": " + (v == null ? "null" : v)));
             return 0;
         }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bergenholm", mixinStandardHelpOptions = true, version = "bergenholm 2.0.0",
         description = "Network boot and kickstart install appliance.",
         subcommands = {ServeCommand.class, HostCommand.class, GroupCommand.class, TemplateCommand.class,
-                PowerCommand.class, ImportCommand.class, ImageCommand.class, DoctorCommand.class, ConfigCommand.class})
+                PowerCommand.class, ImportCommand.class, ImageCommand.class, DoctorCommand.class, ConfigCommand.class,
+                UserCommand.class, TokenCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

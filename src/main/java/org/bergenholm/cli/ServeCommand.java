@@ -33,7 +33,8 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
             "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port",
             "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout",
-            "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader");
+            "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader",
+            "auth", "install-access", "users");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -79,6 +80,11 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Integer leaseTime;
     @Option(names = "--efi-loader", description = "what EFI PXE firmware loads: snponly.efi (default) or ipxe.efi")
     String efiLoader;
+
+    @Option(names = "--no-auth", description = "serve the API without authentication (closed labs only; warns at every start)")
+    Boolean noAuth;
+    @Option(names = "--install-access", description = "who may fetch installer URLs without credentials: open (default), address or token")
+    String installAccess;
 
     @Option(names = "--images-cache-max", description = "size bound of the image cache, e.g. 20G (default 20G)")
     String imagesCacheMax;
@@ -157,8 +163,35 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 org.bergenholm.dhcp.DhcpOptions.from(file, cliOrEnv(pool, "pool"), cliOrEnv(netmask, "netmask"),
                         cliOrEnv(router, "router"), dnsServers(), cliOrEnv(domain, "domain"),
                         cliOrEnv(leaseTime, "lease-time") == null ? null : number(leaseTime, "lease-time", 0),
-                        cliOrEnv(efiLoader, "efi-loader")));
+                        cliOrEnv(efiLoader, "efi-loader")),
+                authConfig());
         return cfg;
+    }
+
+    /** `auth` on (the default) or off, `install-access`, and the file's `users:` (name: bcrypt hash). */
+    private org.bergenholm.auth.AuthConfig authConfig() {
+        String auth = pick(Boolean.TRUE.equals(noAuth) ? "off" : null, "auth", "on").trim().toLowerCase(java.util.Locale.ROOT);
+        boolean enabled = switch (auth) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException("auth must be on or off, not '" + auth + "'");
+        };
+        Map<String, String> users = new LinkedHashMap<>();
+        Object fromFile = file.get("users");
+        if (fromFile != null) {
+            if (!(fromFile instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("users: expected a mapping of name: bcrypt hash");
+            }
+            m.forEach((name, hash) -> {
+                if (!(hash instanceof String h) || !h.startsWith("$2")) {
+                    // The value is not printed: it may be a password written where its hash belongs.
+                    throw new IllegalArgumentException("users: " + name + ": expected a bcrypt hash ($2...), e.g. from htpasswd -nbB");
+                }
+                users.put(String.valueOf(name), h);
+            });
+        }
+        return new org.bergenholm.auth.AuthConfig(enabled,
+                org.bergenholm.auth.InstallAccess.parse(pick(installAccess, "install-access", "open")), users);
     }
 
     private TftpConfig tftpConfig(String listenAddr, int port) throws java.net.UnknownHostException {

@@ -1,6 +1,7 @@
 package org.bergenholm.config;
 
 import java.nio.file.Path;
+import org.bergenholm.auth.AuthConfig;
 import org.bergenholm.dhcp.DhcpConfig;
 import org.bergenholm.images.ImageCacheConfig;
 import org.bergenholm.tftp.TftpConfig;
@@ -23,9 +24,18 @@ public record ApplianceConfig(
         String seed,
         int eventsPerHost,
         ImageCacheConfig images,
-        DhcpConfig dhcpConfig) {
+        DhcpConfig dhcpConfig,
+        AuthConfig auth) {
 
     public static final int DEFAULT_EVENTS_PER_HOST = 1000;
+
+    /** Authentication off: what the tests that are not about it use (`serve` turns it on). */
+    public ApplianceConfig(String listen, int httpPort, TftpConfig tftp, String dhcp, String iface, String serverAddress,
+            String baseUrl, String mongoUri, Path dataDir, Path bootAssets, String seed, int eventsPerHost,
+            ImageCacheConfig images, DhcpConfig dhcpConfig) {
+        this(listen, httpPort, tftp, dhcp, iface, serverAddress, baseUrl, mongoUri, dataDir, bootAssets, seed,
+                eventsPerHost, images, dhcpConfig, AuthConfig.off());
+    }
 
     /** With the image cache's and DHCP's defaults. */
     public ApplianceConfig(String listen, int httpPort, TftpConfig tftp, String dhcp, String iface, String serverAddress,

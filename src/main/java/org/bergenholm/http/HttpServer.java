@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.bergenholm.auth.Auth;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.images.ImageCache;
 import org.bergenholm.images.ImageServer;
@@ -33,13 +34,16 @@ public final class HttpServer implements AutoCloseable {
     private final ImageRoutes imageRoutes;
     private final Health health;
     private final Metrics metrics;
+    /** Checks every `/api/1.0` request before it is routed, and serves users and tokens. */
+    private final Auth auth;
     private final io.undertow.server.HttpHandler bootFiles;
     private final Undertow undertow;
     /** Answers 503 once shutdown starts and counts the requests still running. */
     private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets) {
+            ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets, Auth auth) {
+        this.auth = auth;
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
@@ -98,7 +102,9 @@ public final class HttpServer implements AutoCloseable {
         String path = exchange.getRelativePath();
         if (path.startsWith(API + "/")) {
             Request r = Request.of(exchange, API);
+            auth.check(exchange, r.method(), r.segments());
             switch (r.segment(0)) {
+                case "users", "tokens" -> auth.handle(exchange, r.method(), r.segments());
                 case "hosts" -> parameters.hosts(r);
                 case "groups" -> parameters.groups(r);
                 case "templates" -> templates.handle(r);
@@ -149,7 +155,7 @@ public final class HttpServer implements AutoCloseable {
     static String routeName(String path) {
         String[] parts = path.split("/");
         if (path.startsWith(API + "/") && parts.length > 3) {
-            return "api/" + (Set.of("hosts", "groups", "templates", "power", "events", "images").contains(parts[3]) ? parts[3] : "other");
+            return "api/" + (Set.of("hosts", "groups", "templates", "power", "events", "images", "users", "tokens").contains(parts[3]) ? parts[3] : "other");
         }
         if (path.startsWith("/ipxe/") && parts.length > 2) {
             return "ipxe/" + (Set.of("script", "kernel", "initrd", "module", "register", "mark").contains(parts[2]) ? parts[2] : "other");

@@ -14,6 +14,7 @@ import org.bergenholm.store.TemplateStore;
 public final class Inventory implements HostLookup {
     public static final String REGISTER_HOST = "register";
     public static final String INSTALLED_GROUP = "installed";
+    public static final String INSTALL_TOKEN = "install_token";
 
     private final ParameterStore hosts;
     private final ParameterStore groups;
@@ -21,9 +22,16 @@ public final class Inventory implements HostLookup {
     private final ParameterResolver resolver;
     private final TemplateRenderer renderer;
     private final EventLog events;
+    private final InstallTokens installTokens;
 
     public Inventory(ParameterStore hosts, ParameterStore groups, TemplateStore templates,
             TemplateRenderer renderer, EventLog events) {
+        this(hosts, groups, templates, renderer, events, InstallTokens.NONE);
+    }
+
+    public Inventory(ParameterStore hosts, ParameterStore groups, TemplateStore templates,
+            TemplateRenderer renderer, EventLog events, InstallTokens installTokens) {
+        this.installTokens = installTokens;
         this.hosts = hosts;
         this.groups = groups;
         this.templates = templates;
@@ -53,15 +61,34 @@ public final class Inventory implements HostLookup {
      * parameters, which is how unknown machines get the registration script.
      */
     public Map<String, Object> resolveHostOrRegister(String hostId) {
-        Map<String, Object> own = hosts.get(hostId)
-                .or(() -> hosts.get(REGISTER_HOST))
-                .orElseGet(LinkedHashMap::new);
-        return resolver.resolveHost(hostId, own, groups::getAll);
+        Optional<Map<String, Object>> own = hosts.get(hostId);
+        if (own.isPresent()) {
+            return resolveKnown(hostId, own.get());
+        }
+        return resolver.resolveHost(hostId, hosts.get(REGISTER_HOST).orElseGet(LinkedHashMap::new), groups::getAll);
     }
 
     @Override
     public Optional<Map<String, Object>> resolve(String hostId) {
-        return hosts.get(hostId).map(own -> resolver.resolveHost(hostId, own, groups::getAll));
+        return hosts.get(hostId).map(own -> resolveKnown(hostId, own));
+    }
+
+    /**
+     * A host with its own document. When install tokens are in use and the host is not marked
+     * installed, its token is a parameter (`install_token`) and is added to `installed_url`,
+     * so the 1.0 seed's URL keeps working without the user editing it.
+     */
+    private Map<String, Object> resolveKnown(String hostId, Map<String, Object> own) {
+        boolean installed = ParameterResolver.groupList(own.get("groups")).contains(INSTALLED_GROUP);
+        Optional<String> token = installed ? Optional.empty() : installTokens.forHost(hostId);
+        if (token.isEmpty()) {
+            return resolver.resolveHost(hostId, own, groups::getAll);
+        }
+        Map<String, Object> params = resolver.resolveHost(hostId, own, groups::getAll, Map.of(INSTALL_TOKEN, token.get()));
+        if (params.get("installed_url") instanceof String url && !url.contains("token=")) {
+            params.put("installed_url", url + (url.contains("?") ? "&" : "?") + "token=" + token.get());
+        }
+        return params;
     }
 
     /** A group's `params=all`: the merge of its parents and itself, unrendered. */
@@ -112,6 +139,9 @@ public final class Inventory implements HostLookup {
         params.put("groups", list);
         if (!hosts.replace(hostId, params)) {
             return MarkResult.UNKNOWN_HOST;
+        }
+        if (installed) {
+            installTokens.revoke(hostId);
         }
         events.record(hostId, installed ? "installed marked" : "installed unmarked", Map.of());
         return MarkResult.CHANGED;

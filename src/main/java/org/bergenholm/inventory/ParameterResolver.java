@@ -49,9 +49,16 @@ public final class ParameterResolver {
     /** A host's `params=all`: groups, then its own parameters, `uuid`, `groups`, rendered. */
     public Map<String, Object> resolveHost(String hostId, Map<String, Object> hostParams,
             Function<Collection<String>, Map<String, Map<String, Object>>> fetch) {
+        return resolveHost(hostId, hostParams, fetch, Map.of());
+    }
+
+    /** The same with {@code extra} parameters the appliance supplies, over the host's own. */
+    public Map<String, Object> resolveHost(String hostId, Map<String, Object> hostParams,
+            Function<Collection<String>, Map<String, Map<String, Object>>> fetch, Map<String, Object> extra) {
         Merged merged = mergeGroups(groupList(hostParams.get("groups")), fetch);
         Map<String, Object> params = merged.params();
         params.putAll(hostParams);
+        params.putAll(extra);
         params.remove(LITERAL);
         params.put("uuid", hostId);
         params.put("groups", merged.visited());

@@ -12,6 +12,8 @@ import java.util.Map;
 public final class Secrets {
     public static final String MASK = "******";
     private static final String[] MARKS = {"password", "passwd", "secret", "token"};
+    /** A `token=` query parameter inside a URL (an install token in `installed_url`, say). */
+    private static final java.util.regex.Pattern URL_TOKEN = java.util.regex.Pattern.compile("([?&;]token=)[^&\\s\"']+");
 
     private Secrets() { }
 
@@ -34,6 +36,9 @@ public final class Secrets {
 
     @SuppressWarnings("unchecked")
     private static Object maskNested(Object value) {
+        if (value instanceof String s && s.contains("token=")) {
+            return URL_TOKEN.matcher(s).replaceAll("$1" + MASK);
+        }
         return value instanceof Map<?, ?> m ? masked((Map<String, Object>) m) : value;
     }
 

@@ -95,14 +95,20 @@ final class Lab implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(API + path)).timeout(Duration.ofSeconds(5)).build(),
+        return HTTP.send(authorized(HttpRequest.newBuilder(URI.create(API + path))).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(API + path)).header("Content-Type", "application/json")
+        return HTTP.send(authorized(HttpRequest.newBuilder(URI.create(API + path))).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The appliance runs with authentication on, as `serve` does by default: the test is its administrator. */
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) throws IOException {
+        Path token = dir.resolve("data").resolve("admin.token");
+        return Files.exists(token) ? b.header("Authorization", "Bearer " + Files.readString(token).strip()) : b;
     }
 
     /** Polls {@code path} until its body satisfies {@code done}; fails naming {@code step} after {@code limit}. */

@@ -40,11 +40,16 @@ class GracefulStopTest {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("serve.log").toFile())).start();
     }
 
-    private static int http(String method, String url, String body) throws Exception {
+    /** As the appliance's administrator: `serve` has authentication on and writes the admin token on first start. */
+    private int http(String method, String url, String body) throws Exception {
         for (int i = 0; ; i++) {
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
                 c.setRequestMethod(method);
+                Path token = tmp.resolve("data").resolve("admin.token");
+                if (Files.exists(token)) {
+                    c.setRequestProperty("Authorization", "Bearer " + Files.readString(token).strip());
+                }
                 if (body != null) {
                     c.setDoOutput(true);
                     c.setRequestProperty("Content-Type", "application/json");
@@ -120,6 +125,7 @@ class GracefulStopTest {
         try {
             assertEquals(200, http("GET", api + "/hosts/h1", null), "restart on the same data directory");
             HttpURLConnection c = (HttpURLConnection) URI.create(api + "/hosts/h1/events").toURL().openConnection();
+            c.setRequestProperty("Authorization", "Bearer " + Files.readString(tmp.resolve("data").resolve("admin.token")).strip());
             String events = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(events.contains("tftp served undionly.kpxe") && events.contains("\"bytes\":100000"), events);
         } finally {
