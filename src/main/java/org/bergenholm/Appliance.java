@@ -62,7 +62,12 @@ public final class Appliance implements AutoCloseable {
             Inventory inventory = new Inventory(new ParameterStore(database, "hosts"), new ParameterStore(database, "groups"),
                     new TemplateStore(database), new TemplateRenderer(), events);
             if (!"none".equals(config.seed())) {
-                new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
+                try {
+                    new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
+                } catch (com.mongodb.MongoException e) {
+                    // Booting machines need TFTP and /boot/ more than the seed; the API answers 503 until the database is back.
+                    log.warn("database unreachable at start, serving without it (seed data load at the next start): {}", e.getMessage());
+                }
             }
             Metrics metrics = new Metrics();
             metrics.bindDatabase(database);

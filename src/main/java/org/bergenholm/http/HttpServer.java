@@ -40,6 +40,11 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
             ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets) {
+        this(listen, port, inventory, events, images, imageCache, power, health, metrics, bootAssets, HttpLimits.defaults());
+    }
+
+    public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
+            ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets, HttpLimits limits) {
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
@@ -53,8 +58,10 @@ public final class HttpServer implements AutoCloseable {
         this.undertow = Undertow.builder()
                 .addHttpListener(port, listen)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) Exchanges.MAX_BODY + 1)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())
+                .setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+                .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, limits.lowWater())
                 .setHandler(graceful)
                 .build();
     }

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TftpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
+    private static final int EVENT_QUEUE = 4096;
 
     private final TftpConfig config;
     private final Path root;
@@ -46,6 +47,17 @@ public final class TftpServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Puts finished transfers on the timeline. Finding the host may ask the database, which can
+     * be away or slow: that happens here, on one thread of its own with a bounded queue (full:
+     * the event is dropped), never on a transfer thread or while the transfer holds its slot.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor eventWriter = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(EVENT_QUEUE), r -> {
+                Thread t = new Thread(r, "tftp-events");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
     /** Open transfer channels, closed on shutdown so no transfer thread lingers in receive(). */
     private final java.util.Set<TransferChannel> channels = ConcurrentHashMap.newKeySet();
     private DatagramSocket socket;
@@ -98,6 +110,14 @@ public final class TftpServer implements AutoCloseable {
         }
         workers.shutdownNow();
         channels.forEach(TransferChannel::close);
+        eventWriter.shutdown();
+        try {
+            // Events of transfers that finished before the stop are worth a short wait.
+            eventWriter.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        eventWriter.shutdownNow();
     }
 
     private void listen() {
@@ -197,22 +217,26 @@ public final class TftpServer implements AutoCloseable {
                        Negotiated options) {
         long started = System.nanoTime();
         channels.add(channel);
+        Transfer.Outcome outcome = null;
         try (channel) {
-            Transfer.Outcome outcome = new Transfer(channel, client, bytes, options, config.retries()).run();
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            counters.retransmits().addAndGet(outcome.retransmits());
-            counters.bytes().addAndGet(outcome.bytes());
-            if (outcome.completed()) {
-                counters.transfers().incrementAndGet();
-                LOG.debug("TFTP sent {} ({} bytes) to {} in {} ms", name, outcome.bytes(), client, millis);
-                recordEvent(client, name, outcome, millis);
-            }
+            outcome = new Transfer(channel, client, bytes, options, config.retries()).run();
         } catch (IOException | RuntimeException e) {
             counters.errors().incrementAndGet();
             LOG.debug("TFTP transfer of {} to {} failed: {}", name, client, e.toString());
         } finally {
             channels.remove(channel);
             release(client);
+        }
+        if (outcome != null) {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            counters.retransmits().addAndGet(outcome.retransmits());
+            counters.bytes().addAndGet(outcome.bytes());
+            if (outcome.completed()) {
+                counters.transfers().incrementAndGet();
+                LOG.debug("TFTP sent {} ({} bytes) to {} in {} ms", name, outcome.bytes(), client, millis);
+                Transfer.Outcome done = outcome;
+                eventWriter.execute(() -> recordEvent(client, name, done, millis));
+            }
         }
     }
 
