@@ -1,0 +1,98 @@
+package org.bergenholm.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.bergenholm.images.ImageCacheConfig;
+import org.bergenholm.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An upstream mirror that accepts connections and never says a word. Far more clients than
+ * Undertow has worker threads ask it for kernels, cached and `cache: false`; the REST API
+ * keeps answering at once, and every client gets a 504 once the read timeout has passed.
+ */
+class SilentUpstreamTest {
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(4);
+
+    @TempDir Path data;
+
+    @Test
+    void silentUpstreamTiesUpNoWorker() throws Exception {
+        // Undertow's default is 8 workers per core (at least 2 cores): twice that, and more.
+        int clients = 2 * 8 * Math.max(2, Runtime.getRuntime().availableProcessors()) + 16;
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 1000, InetAddress.getLoopbackAddress());
+                TestServer server = TestServer.startWithImages(data,
+                        ImageCacheConfig.defaults().withTimeouts(Duration.ofSeconds(2), READ_TIMEOUT))) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // and never write a byte
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            for (int i = 0; i < clients; i++) {
+                String url = "http://127.0.0.1:" + silent.getLocalPort() + "/vmlinuz-" + i;
+                assertEquals(201, server.json("POST", "/api/1.0/hosts/h" + i,
+                        "{\"kernel\": \"" + url + "\", \"cache\": " + (i % 2 == 0) + "}").status());
+            }
+
+            HttpClient http = HttpClient.newHttpClient();
+            long started = System.nanoTime();
+            List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                waiting.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.url() + "/ipxe/kernel/h" + i))
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (held.size() < clients && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            int stuck = held.size();
+
+            long worst = 0;
+            for (int i = 0; i < 5; i++) {
+                Timed.Reply hosts = Timed.get(server.apiUrl() + "/hosts");
+                assertEquals(200, hosts.status());
+                worst = Math.max(worst, hosts.millis());
+            }
+            assertTrue(worst < 1000, "/api/1.0/hosts took " + worst + " ms with " + clients + " image requests stuck upstream");
+            assertTrue((System.nanoTime() - started) < READ_TIMEOUT.toNanos(), "the API answered before any image request timed out");
+            assertEquals(clients, stuck, "every image request was waiting on the silent upstream meanwhile");
+
+            for (CompletableFuture<HttpResponse<String>> w : waiting) {
+                HttpResponse<String> r = w.get(30, TimeUnit.SECONDS);
+                assertEquals(504, r.statusCode(), r.uri() + ": " + r.body());
+                assertTrue(r.body().contains("\"error\""), r.body());
+            }
+            long allMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(allMillis < READ_TIMEOUT.toMillis() + 8000, "every client had its 504 after " + allMillis + " ms");
+            System.out.printf("silent upstream: %d image requests, API slowest %d ms, all 504 after %d ms%n", clients, worst, allMillis);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+}
