@@ -95,4 +95,52 @@ class SilentUpstreamTest {
             }
         }
     }
+
+    @Test
+    void uncachedUpstreamFallingSilentMidBodyIsCut() throws Exception {
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                TestServer server = TestServer.startWithImages(data,
+                        ImageCacheConfig.defaults().withTimeouts(Duration.ofSeconds(2), READ_TIMEOUT))) {
+            Thread upstream = new Thread(() -> {
+                try {
+                    Socket s = stalling.accept();
+                    held.add(s);
+                    s.getInputStream().read(new byte[8192]); // the request; its contents do not matter
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n"
+                            + "Content-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(new byte[1000]);
+                    s.getOutputStream().flush(); // and then nothing more
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            upstream.setDaemon(true);
+            upstream.start();
+            server.json("POST", "/api/1.0/hosts/h", "{\"kernel\": \"http://127.0.0.1:" + stalling.getLocalPort()
+                    + "/vmlinuz\", \"cache\": false}");
+            long started = System.nanoTime();
+            // A plain socket: the JDK client would quietly retry a GET whose connection closed early.
+            String reply;
+            try (Socket client = new Socket("127.0.0.1", Integer.parseInt(server.url().substring(server.url().lastIndexOf(':') + 1)))) {
+                client.setSoTimeout(30_000);
+                client.getOutputStream().write("GET /ipxe/kernel/h HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                reply = new String(client.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            int headerEnd = reply.indexOf("\r\n\r\n");
+            boolean wholeAnswer = reply.startsWith("HTTP/1.1 200") && headerEnd > 0
+                    && reply.length() - headerEnd - 4 >= 100_000;
+            assertTrue(!wholeAnswer && !reply.contains("Content-Length: 1000\r\n"),
+                    "a short body must end in a cut connection, never pass for the whole image: "
+                    + reply.substring(0, Math.max(0, headerEnd)));
+            assertTrue(millis < READ_TIMEOUT.toMillis() + 3000, "cut after " + millis + " ms");
+            String timeline = server.get("/api/1.0/hosts/h/events").body();
+            assertTrue(timeline.contains("\"kernel failed\""), timeline);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
 }
