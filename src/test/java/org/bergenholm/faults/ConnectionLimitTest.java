@@ -72,6 +72,31 @@ class ConnectionLimitTest {
         }
     }
 
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        try (Database db = Database.embedded(dir); StoredEventLog events = new StoredEventLog(new EventStore(db), 100)) {
+            Inventory inventory = new Inventory(new ParameterStore(db, "hosts"), new ParameterStore(db, "groups"),
+                    new TemplateStore(db), new TemplateRenderer(), events);
+            HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(1));
+            HttpServer http = new HttpServer("127.0.0.1", 0, inventory, events, null, null, null, new Health(), new Metrics(),
+                    null, limits);
+            http.start();
+            try (Socket silent = new Socket("127.0.0.1", http.port()); Socket kept = new Socket("127.0.0.1", http.port())) {
+                kept.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                long start = System.nanoTime();
+                silent.setSoTimeout(10_000);
+                kept.setSoTimeout(10_000);
+                assertTrue(silent.getInputStream().read() < 0, "a connection that never sends a request is closed");
+                String reply = new String(kept.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(reply.startsWith("HTTP/1.1 200"), reply);
+                assertTrue(millis < 5000, "a kept-alive connection with no next request is closed too, after " + millis + " ms");
+            } finally {
+                http.close();
+            }
+        }
+    }
+
     private static void send(Socket s) throws java.io.IOException {
         s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();

@@ -143,4 +143,74 @@ class SilentUpstreamTest {
             }
         }
     }
+
+    @Test
+    void imageTransfersBeyondTheirLimitAre503() throws Exception {
+        int limit = 1024; // CachingImageServer.MAX_TRANSFERS
+        int extra = 16;
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        List<java.nio.channels.SocketChannel> clients = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                TestServer server = TestServer.startWithImages(data,
+                        ImageCacheConfig.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(30)))) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            server.json("POST", "/api/1.0/hosts/h", "{\"kernel\": \"http://127.0.0.1:" + silent.getLocalPort() + "/vmlinuz\"}");
+            int port = Integer.parseInt(server.url().substring(server.url().lastIndexOf(':') + 1));
+            byte[] get = "GET /ipxe/kernel/h HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (int i = 0; i < limit + extra; i++) {
+                java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(new java.net.InetSocketAddress("127.0.0.1", port));
+                c.write(java.nio.ByteBuffer.wrap(get));
+                c.configureBlocking(false);
+                clients.add(c);
+            }
+            // Every request is either waiting for the silent upstream on a transfer thread or refused.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            int refused = 0;
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4096);
+            List<java.nio.channels.SocketChannel> pending = new ArrayList<>(clients);
+            while (refused < extra && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                for (java.util.Iterator<java.nio.channels.SocketChannel> it = pending.iterator(); it.hasNext(); ) {
+                    java.nio.channels.SocketChannel c = it.next();
+                    buf.clear();
+                    if (c.read(buf) > 0) {
+                        String reply = new String(buf.array(), 0, buf.position(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        assertTrue(reply.startsWith("HTTP/1.1 503") && reply.contains("too many image transfers"), reply);
+                        refused++;
+                        it.remove();
+                    }
+                }
+            }
+            assertEquals(extra, refused, "requests beyond the " + limit + " transfers are refused at once");
+            Thread.sleep(500);
+            for (java.nio.channels.SocketChannel c : pending) {
+                buf.clear();
+                assertEquals(0, c.read(buf), "the first " + limit + " are still waiting for the upstream");
+            }
+            assertEquals(200, Timed.get(server.apiUrl() + "/hosts").status());
+            // The download fails now (the JDK client's retry finds nobody listening), so the
+            // server's stop need not wait for the read timeout.
+            silent.close();
+            for (Socket s : held) {
+                s.close();
+            }
+        } finally {
+            for (java.nio.channels.SocketChannel c : clients) {
+                c.close();
+            }
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
 }
