@@ -57,7 +57,9 @@ public final class TftpServer implements AutoCloseable {
                 Thread t = new Thread(r, "tftp-events");
                 t.setDaemon(true);
                 return t;
-            }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+            });
+    /** Events handed to {@link #eventWriter} and not yet recorded; a stop waits for them too. */
+    private final AtomicInteger pendingEvents = new AtomicInteger();
     /** Open transfer channels, closed on shutdown so no transfer thread lingers in receive(). */
     private final java.util.Set<TransferChannel> channels = ConcurrentHashMap.newKeySet();
     private DatagramSocket socket;
@@ -92,12 +94,12 @@ public final class TftpServer implements AutoCloseable {
 
     /**
      * Refuses new transfers (with an error packet, so clients fail over at once) and waits up to
-     * {@code limit} for the running ones to finish. True when none was left running.
+     * {@code limit} for the running ones, and their timeline events, to finish. True when no transfer was left running.
      */
     public boolean drain(java.time.Duration limit) throws InterruptedException {
         draining = true;
         long deadline = System.nanoTime() + limit.toNanos();
-        while (active.get() > 0 && System.nanoTime() < deadline) {
+        while ((active.get() > 0 || pendingEvents.get() > 0) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return active.get() == 0;
@@ -235,7 +237,18 @@ public final class TftpServer implements AutoCloseable {
                 counters.transfers().incrementAndGet();
                 LOG.debug("TFTP sent {} ({} bytes) to {} in {} ms", name, outcome.bytes(), client, millis);
                 Transfer.Outcome done = outcome;
-                eventWriter.execute(() -> recordEvent(client, name, done, millis));
+                pendingEvents.incrementAndGet();
+                try {
+                    eventWriter.execute(() -> {
+                        try {
+                            recordEvent(client, name, done, millis);
+                        } finally {
+                            pendingEvents.decrementAndGet();
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    pendingEvents.decrementAndGet(); // queue full (the database is slow or away) or stopping: the event is dropped
+                }
             }
         }
     }
