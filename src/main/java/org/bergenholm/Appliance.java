@@ -64,7 +64,12 @@ public final class Appliance implements AutoCloseable {
             Inventory inventory = new Inventory(new ParameterStore(database, "hosts"), new ParameterStore(database, "groups"),
                     new TemplateStore(database), new TemplateRenderer(), events, installTokens);
             if (!"none".equals(config.seed())) {
-                new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
+                try {
+                    new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());
+                } catch (com.mongodb.MongoException e) {
+                    // Booting machines need TFTP and /boot/ more than the seed; the API answers 503 until the database is back.
+                    log.warn("database unreachable at start, serving without it (seed data load at the next start): {}", e.getMessage());
+                }
             }
             Metrics metrics = new Metrics();
             metrics.bindDatabase(database);
@@ -77,7 +82,7 @@ public final class Appliance implements AutoCloseable {
             Auth auth = Auth.start(config.auth(), database, config.dataDir(), inventory, installTokens);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
                     new CachingImageServer(images, config.images(), metrics.counting(events)), images, power, health, metrics,
-                    BootAssets.chooseRoot(config.bootAssets()), auth);
+                    BootAssets.chooseRoot(config.bootAssets()), auth, org.bergenholm.http.HttpLimits.defaults());
             http.start();
             health.add("http", () -> true);
             this.sightings = new ClientSightings(new CachingHostLookup(inventory, HOST_LOOKUP_TTL));

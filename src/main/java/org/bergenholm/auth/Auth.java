@@ -38,7 +38,7 @@ public final class Auth {
             throws IOException {
         Authenticator authenticator = new Authenticator(new CredentialStore(db), config.users());
         if (config.enabled()) {
-            AdminToken.ensure(dataDir, authenticator);
+            ensureAdminToken(dataDir, authenticator);
         } else {
             log.warn("API authentication is OFF (--no-auth / auth: off): anyone who reaches this port can change hosts, "
                     + "templates and power; use this only on a closed network");
@@ -47,6 +47,31 @@ public final class Auth {
                 config.installAccess() == InstallAccess.ADDRESS ? new LeaseStore(db) : null,
                 installTokens instanceof StoredInstallTokens stored ? stored : null);
         return new Auth(new ApiGuard(config.enabled(), authenticator, gate), new AuthRoutes(authenticator));
+    }
+
+    /** Now, or once the database answers when the appliance starts without it. */
+    private static void ensureAdminToken(Path dataDir, Authenticator authenticator) throws IOException {
+        try {
+            AdminToken.ensure(dataDir, authenticator);
+        } catch (com.mongodb.MongoException e) {
+            log.warn("database unreachable; the admin token is set up once it answers: {}", e.getMessage());
+            Thread retry = new Thread(() -> {
+                while (true) {
+                    try {
+                        Thread.sleep(5_000);
+                        AdminToken.ensure(dataDir, authenticator);
+                        return;
+                    } catch (com.mongodb.MongoException again) {
+                        // Still away; the next try is in 5 s.
+                    } catch (IOException | InterruptedException stop) {
+                        log.warn("admin token not set up: {}", stop.getMessage());
+                        return;
+                    }
+                }
+            }, "admin-token");
+            retry.setDaemon(true);
+            retry.start();
+        }
     }
 
     /** Before routing any `/api/1.0` request; {@code segments} are the path's parts after `/api/1.0/`. */

@@ -17,10 +17,13 @@ import java.util.Map;
 public final class Exchanges {
     public static final int MAX_BODY = 1024 * 1024;
     public static final int MAX_JSON_DEPTH = 32;
+    /** Longest parameter name in a JSON body; 1.0's names are a few dozen characters. */
+    public static final int MAX_JSON_NAME = 1024;
     static final ObjectMapper JSON = new ObjectMapper();
 
     static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build());
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH)
+                .maxNameLength(MAX_JSON_NAME).maxDocumentLength(MAX_BODY).build());
     }
 
     private Exchanges() {

@@ -42,7 +42,8 @@ public final class HttpServer implements AutoCloseable {
     private final GracefulShutdownHandler graceful;
 
     public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
-            ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets, Auth auth) {
+            ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets, Auth auth,
+            HttpLimits limits) {
         this.auth = auth;
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
@@ -57,8 +58,10 @@ public final class HttpServer implements AutoCloseable {
         this.undertow = Undertow.builder()
                 .addHttpListener(port, listen)
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) Exchanges.MAX_BODY + 1)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())
+                .setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, limits.maxConnections())
+                .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, limits.lowWater())
                 .setHandler(graceful)
                 .build();
     }

@@ -22,6 +22,13 @@ import org.bergenholm.http.HttpError;
  * without holding it in memory, passing on Content-Length and Content-Type, as 1.0 did.
  */
 public final class StreamingImageServer implements ImageServer {
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "image-stream-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final Duration timeout;
     private final EventLog events;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
@@ -61,13 +68,67 @@ public final class StreamingImageServer implements ImageServer {
             exchange.startBlocking();
             long bytes = 0;
             if (!exchange.getRequestMethod().toString().equals("HEAD")) {
-                try (OutputStream out = exchange.getOutputStream()) {
-                    bytes = in.transferTo(out);
+                OutputStream out = exchange.getOutputStream();
+                try {
+                    bytes = copy(in, out);
+                } catch (java.io.IOException e) {
+                    // Closing the stream would send what is buffered as the whole answer (Undertow
+                    // then fixes Content-Length to it): a short kernel must end in a cut connection.
+                    events.record(request.hostId(), request.label() + " failed",
+                            Map.of("url", request.url(), "error", String.valueOf(e.getMessage())));
+                    exchange.getConnection().close();
+                    return;
                 }
+                out.close();
             }
             events.record(request.hostId(), request.label() + " served", Map.of("bytes", bytes,
                     "duration_ms", (System.nanoTime() - start) / 1_000_000, "cache", "off"));
         }
+    }
+
+    /**
+     * Copies the body, closing the upstream stream when one read waits longer than the
+     * timeout: the JDK client's own timeout ends with the headers, and a read blocked in it
+     * wakes only when its stream is closed. Time spent writing to a slow client does not count.
+     */
+    private long copy(InputStream in, OutputStream out) throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicLong readingSince = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
+        long period = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
+        java.util.concurrent.ScheduledFuture<?> dog = WATCHDOG.scheduleAtFixedRate(() -> {
+            long since = readingSince.get();
+            if (since != 0 && System.nanoTime() - since > timeout.toNanos() && !silent.getAndSet(true)) {
+                try {
+                    in.close();
+                } catch (java.io.IOException ignored) {
+                    // The reader wakes up either way.
+                }
+            }
+        }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        try {
+            while (true) {
+                readingSince.set(System.nanoTime());
+                int n = in.read(buf);
+                readingSince.set(0);
+                if (n < 0 || silent.get()) {
+                    break;
+                }
+                out.write(buf, 0, n);
+                total += n;
+            }
+        } catch (java.io.IOException e) {
+            if (!silent.get()) {
+                throw e;
+            }
+        } finally {
+            dog.cancel(false);
+        }
+        if (silent.get()) {
+            throw new java.io.IOException("upstream sent nothing for " + timeout.toMillis() + " ms");
+        }
+        return total;
     }
 
     private HttpClient client(String proxyUrl) {

@@ -1,6 +1,7 @@
 package org.bergenholm.store;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
@@ -22,11 +23,23 @@ import org.bson.Document;
 public final class CredentialStore {
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> tokens;
+    private volatile boolean indexed;
 
     public CredentialStore(Database db) {
         this.users = db.mongo().getCollection("users");
         this.tokens = db.mongo().getCollection("api_tokens");
-        tokens.createIndex(Indexes.ascending("name"), new IndexOptions().unique(true));
+        try {
+            ensureIndex();
+        } catch (MongoException e) {
+            // The appliance starts without its database; the index comes with the first token stored.
+        }
+    }
+
+    private void ensureIndex() {
+        if (!indexed) {
+            tokens.createIndex(Indexes.ascending("name"), new IndexOptions().unique(true));
+            indexed = true;
+        }
     }
 
     public record TokenInfo(String name, Instant created) {
@@ -57,6 +70,7 @@ public final class CredentialStore {
 
     /** Stores a token by the hash of its secret; false when the name is taken. */
     public boolean addToken(String name, String secretHash, Instant created) {
+        ensureIndex();
         return insert(tokens, new Document("_id", secretHash).append("name", name).append("created", Date.from(created)));
     }
 

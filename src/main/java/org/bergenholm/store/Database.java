@@ -61,12 +61,24 @@ public final class Database implements AutoCloseable {
         return new Database(null, connect(uri, counter), counter, name, "mongodb " + cs.getHosts());
     }
 
+    /**
+     * While the database is away, every request that needs it waits this long for a server
+     * before it is answered 503: short, so an outage costs clients seconds and ties up no worker
+     * for long. The URI's own `serverSelectionTimeoutMS`, `connectTimeoutMS` and
+     * `socketTimeoutMS` win (the connection string is applied after these defaults).
+     */
+    static final long SERVER_SELECTION_MILLIS = 2000;
+    private static final long CONNECT_MILLIS = 2000;
+    /** A server that takes a connection and then says nothing holds a request at most this long. */
+    private static final long READ_MILLIS = 10_000;
+
     private static MongoClient connect(String uri, CommandCounter counter) {
         MongoClientSettings settings = MongoClientSettings.builder()
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(SERVER_SELECTION_MILLIS, TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(b -> b.connectTimeout(CONNECT_MILLIS, TimeUnit.MILLISECONDS)
+                        .readTimeout(READ_MILLIS, TimeUnit.MILLISECONDS))
                 .applyConnectionString(new ConnectionString(uri))
                 .addCommandListener(counter)
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS))
                 .build();
         return MongoClients.create(settings);
     }

@@ -1,5 +1,6 @@
 package org.bergenholm.store;
 
+import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
@@ -13,18 +14,37 @@ import java.util.List;
 import java.util.Map;
 import org.bergenholm.events.Event;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The `events` collection: one document per timeline step. */
 public final class EventStore {
-    private final MongoCollection<Document> collection;
+    private static final Logger log = LoggerFactory.getLogger(EventStore.class);
 
+    private final MongoCollection<Document> collection;
+    /** Only the event writer thread creates them, after construction. */
+    private boolean indexed;
+
+    /** Creates the indexes now if the database answers, else with the first insert that reaches it. */
     public EventStore(Database db) {
         this.collection = db.mongo().getCollection("events");
-        collection.createIndex(Indexes.ascending("host", "time"));
-        collection.createIndex(Indexes.ascending("time"));
+        try {
+            ensureIndexes();
+        } catch (MongoException e) {
+            log.warn("database unreachable, event indexes are created when it answers: {}", e.getMessage());
+        }
+    }
+
+    private void ensureIndexes() {
+        if (!indexed) {
+            collection.createIndex(Indexes.ascending("host", "time"));
+            collection.createIndex(Indexes.ascending("time"));
+            indexed = true;
+        }
     }
 
     public void insert(List<Event> events) {
+        ensureIndexes();
         List<Document> docs = new ArrayList<>(events.size());
         for (Event e : events) {
             docs.add(new Document("host", e.host()).append("time", Date.from(e.time()))

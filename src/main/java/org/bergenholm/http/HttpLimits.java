@@ -1,0 +1,25 @@
+package org.bergenholm.http;
+
+import java.time.Duration;
+
+/**
+ * What one client may cost the HTTP server. Undertow runs on NIO, so a connection that is
+ * open but slow costs a file descriptor and a little memory, never a thread; these bounds keep
+ * even that finite and cut connections that never finish a request.
+ *
+ * @param maxConnections   open connections beyond which the server stops accepting (they wait in
+ *                         the kernel's backlog) until the count falls to 90 % of it; below the
+ *                         process's file limit, so files and TFTP sockets still open during a flood
+ * @param parseTimeout     from a request's first byte to its last header: a slowloris sending a
+ *                         byte every few seconds is cut after this, however slowly it trickles
+ * @param noRequestTimeout an open connection with no request under way is closed after this
+ */
+public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noRequestTimeout) {
+    public static HttpLimits defaults() {
+        return new HttpLimits(10_000, Duration.ofSeconds(10), Duration.ofSeconds(20));
+    }
+
+    int lowWater() {
+        return Math.max(1, maxConnections * 9 / 10);
+    }
+}
