@@ -21,6 +21,23 @@ public final class TemplateRenderer {
     private static final int CACHE_LIMIT = 2048;
     /** A render may take this long; loops of loops over range() can otherwise run for hours. */
     public static final java.time.Duration RENDER_LIMIT = java.time.Duration.ofSeconds(5);
+    /** Characters a render may produce; the largest real kickstart or preseed is a few KiB. */
+    public static final long MAX_OUTPUT = 4L * 1024 * 1024;
+    /** Macro calls nested this deep end the render; Jinja2 templates recurse over trees a few levels deep. */
+    public static final int MAX_MACRO_DEPTH = 64;
+    /**
+     * Java methods and bean properties no template may reach, beside those Jinjava already
+     * refuses (getClass, forName, ...): the ones that lead to reflection, class loaders, the
+     * runtime, or print a Java object's identity instead of data.
+     */
+    private static final java.util.Set<String> RESTRICTED_METHODS = java.util.Set.of("getBytes", "chars", "codePoints",
+            "stream", "parallelStream", "iterator", "listIterator", "spliterator", "toArray", "lines", "describeConstable",
+            "resolveConstantDesc", "intern", "getClassLoader", "getResource", "getResourceAsStream", "newInstance",
+            "invoke", "getMethod", "getMethods", "getDeclaredMethod", "getDeclaredMethods", "getField", "getFields",
+            "getDeclaredField", "getConstructor", "getModule", "getRuntime", "exec", "exit", "halt", "load",
+            "loadLibrary", "getProperty", "getProperties", "getenv", "entrySet", "keySet");
+    private static final java.util.Set<String> RESTRICTED_PROPERTIES = java.util.Set.of("bytes", "class", "classLoader",
+            "declaringClass", "module", "runtime", "properties");
     private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[1]);
 
     private final Jinjava jinjava;
@@ -39,8 +56,12 @@ public final class TemplateRenderer {
                 .withLegacyOverrides(jinja2)
                 .withNestedInterpretationEnabled(false)
                 .withFailOnUnknownTokens(false)
-                .withMaxOutputSize(16L * 1024 * 1024)
+                .withMaxOutputSize(MAX_OUTPUT)
                 .withMaxRenderDepth(10)
+                .withEnableRecursiveMacroCalls(true)
+                .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
+                .withRestrictedMethods(RESTRICTED_METHODS)
+                .withRestrictedProperties(RESTRICTED_PROPERTIES)
                 // Called before every node: where a runaway render is stopped.
                 .withNodePreProcessor((node, interpreter) -> {
                     if (System.nanoTime() - DEADLINE.get()[0] > 0) {
@@ -49,6 +70,10 @@ public final class TemplateRenderer {
                 })
                 .build();
         this.jinjava = new Jinjava(config);
+        // Jinjava's default locator reads the class path (`{% include 'logback.xml' %}` printed it): templates include nothing.
+        jinjava.setResourceLocator((path, encoding, interpreter) -> {
+            throw new com.hubspot.jinjava.loader.ResourceNotFoundException("templates cannot include, import or extend other files: " + path);
+        });
     }
 
     /** Parses {@code source}; throws naming {@code name} and the line on a syntax error. */
@@ -110,9 +135,12 @@ public final class TemplateRenderer {
         }
     }
 
+    /** Fatal errors, and the limits Jinjava only warns about (it would print a recursive macro as nothing). */
     private static void failOnFatal(String name, List<TemplateError> errors) {
         for (TemplateError e : errors) {
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
+            if (e.getSeverity() == TemplateError.ErrorType.FATAL || e.getReason() == TemplateError.ErrorReason.OVER_LIMIT
+                    || e.getReason() == TemplateError.ErrorReason.COLLECTION_TOO_BIG
+                    || String.valueOf(e.getMessage()).startsWith("Max recursion limit")) {
                 throw new TemplateException(name, e.getLineno(), e.getMessage());
             }
         }
