@@ -36,6 +36,7 @@ final class ConfigCommand implements Runnable {
             out.put("boot-assets", c.bootAssets() == null ? null : c.bootAssets().toString());
             out.put("seed", c.seed());
             out.put("events-per-host", c.eventsPerHost());
+            out.put("secret-params", String.join(",", org.bergenholm.inventory.Secrets.patterns()));
             out.forEach((k, v) -> System.out.println(k + ": " + (v == null ? "null" : v)));
             return 0;
         }

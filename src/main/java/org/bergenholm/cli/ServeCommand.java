@@ -33,7 +33,7 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             "server-address", "base-url", "mongo-uri", "data-dir", "boot-assets", "seed", "events-per-host",
             "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port",
             "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout",
-            "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader");
+            "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader", "secret-params");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -79,6 +79,10 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Integer leaseTime;
     @Option(names = "--efi-loader", description = "what EFI PXE firmware loads: snponly.efi (default) or ipxe.efi")
     String efiLoader;
+
+    @Option(names = "--secret-params", split = ",", description = "parameter names shown as ******, globs, comma-separated "
+            + "(default *password*,*passwd*,*secret*,*token*)")
+    java.util.List<String> secretParams;
 
     @Option(names = "--images-cache-max", description = "size bound of the image cache, e.g. 20G (default 20G)")
     String imagesCacheMax;
@@ -142,6 +146,7 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (address == null) {
             address = firstIpv4();
         }
+        org.bergenholm.inventory.Secrets.use(secretParams());
         String base = pick(baseUrl, "base-url", null);
         if (base == null) {
             base = "http://" + address + (http == 80 ? "" : ":" + http);
@@ -211,6 +216,23 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     private String envValue(String key) {
         return env.get("BERGENHOLM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
+    /** A list in the file, comma-separated on the command line and in BERGENHOLM_SECRET_PARAMS. */
+    private java.util.List<String> secretParams() {
+        if (secretParams != null) {
+            return secretParams;
+        }
+        Object fromFile = file.get("secret-params");
+        String text = envValue("secret-params");
+        if (text == null && fromFile instanceof java.util.List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        if (text == null && fromFile != null) {
+            text = fromFile.toString();
+        }
+        return text == null ? org.bergenholm.inventory.Secrets.DEFAULT_PATTERNS
+                : java.util.Arrays.stream(text.split(",")).map(String::trim).filter(g -> !g.isEmpty()).toList();
     }
 
     private java.util.List<String> dnsServers() {

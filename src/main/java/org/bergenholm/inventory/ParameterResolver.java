@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.bergenholm.render.TemplateException;
 import org.bergenholm.render.TemplateRenderer;
 
 /**
@@ -155,8 +156,12 @@ public final class ParameterResolver {
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<String, Object> next = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : current.entrySet()) {
-                String key = renderText("parameter name " + e.getKey(), e.getKey(), current);
-                next.put(key, renderValue(e.getKey(), e.getValue(), current));
+                try {
+                    String key = renderText("parameter name " + e.getKey(), e.getKey(), current);
+                    next.put(key, renderValue(e.getKey(), e.getValue(), current));
+                } catch (TemplateException ex) {
+                    throw Secrets.scrubbed(ex, current);
+                }
             }
             if (next.equals(current)) {
                 break;
@@ -167,6 +172,17 @@ public final class ParameterResolver {
     }
 
     private Object renderValue(String key, Object value, Map<String, Object> context) {
+        if (Secrets.isSecret(key)) {
+            try {
+                return renderPlain(key, value, context);
+            } catch (TemplateException e) { // its message would quote the secret's own text
+                throw new TemplateException("parameter " + key, e.line(), "cannot be rendered (value hidden: it is secret)");
+            }
+        }
+        return renderPlain(key, value, context);
+    }
+
+    private Object renderPlain(String key, Object value, Map<String, Object> context) {
         if (value instanceof String s) {
             return renderText("parameter " + key, s, context);
         }
