@@ -28,10 +28,23 @@ public final class ParameterResolver {
     public static final String LITERAL = "_literal";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * All rounds over all parameters of one host may take this long together: each render is
+     * bounded by {@link TemplateRenderer#RENDER_LIMIT}, but a host of many slow parameters times
+     * ten rounds would hold a worker thread for hours.
+     */
+    static final java.time.Duration RESOLVE_LIMIT = TemplateRenderer.RENDER_LIMIT;
+
     private final TemplateRenderer renderer;
+    private final java.time.Duration resolveLimit;
 
     public ParameterResolver(TemplateRenderer renderer) {
+        this(renderer, RESOLVE_LIMIT);
+    }
+
+    ParameterResolver(TemplateRenderer renderer, java.time.Duration resolveLimit) {
         this.renderer = renderer;
+        this.resolveLimit = resolveLimit;
     }
 
     /** Merge of the groups named, parents first, later names overriding earlier ones. */
@@ -153,9 +166,14 @@ public final class ParameterResolver {
      */
     Map<String, Object> render(String hostId, Map<String, Object> params) {
         Map<String, Object> current = params;
+        long deadline = System.nanoTime() + resolveLimit.toNanos();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<String, Object> next = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : current.entrySet()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new TemplateException("parameters of " + hostId, 0,
+                            "resolving took longer than " + resolveLimit.toMillis() + " ms (stopped at parameter " + e.getKey() + ")");
+                }
                 try {
                     String key = renderText("parameter name " + e.getKey(), e.getKey(), current);
                     next.put(key, renderValue(e.getKey(), e.getValue(), current));
