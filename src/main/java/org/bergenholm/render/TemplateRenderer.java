@@ -23,19 +23,14 @@ public final class TemplateRenderer {
     public static final java.time.Duration RENDER_LIMIT = java.time.Duration.ofSeconds(5);
     /** Characters a render may produce; the largest real kickstart or preseed is a few KiB. */
     public static final long MAX_OUTPUT = 4L * 1024 * 1024;
+    /** Items a list or dict built by a template may hold. */
+    public static final int MAX_ITEMS = 100_000;
     /** Macro calls nested this deep end the render; Jinja2 templates recurse over trees a few levels deep. */
     public static final int MAX_MACRO_DEPTH = 64;
     /**
-     * Java methods and bean properties no template may reach, beside those Jinjava already
-     * refuses (getClass, forName, ...): the ones that lead to reflection, class loaders, the
-     * runtime, or print a Java object's identity instead of data.
+     * Bean properties no template may read (methods are allowlisted in {@link SandboxResolver}):
+     * getters that lead to classes, the runtime, or print a Java object instead of data.
      */
-    private static final java.util.Set<String> RESTRICTED_METHODS = java.util.Set.of("getBytes", "chars", "codePoints",
-            "stream", "parallelStream", "iterator", "listIterator", "spliterator", "toArray", "lines", "describeConstable",
-            "resolveConstantDesc", "intern", "getClassLoader", "getResource", "getResourceAsStream", "newInstance",
-            "invoke", "getMethod", "getMethods", "getDeclaredMethod", "getDeclaredMethods", "getField", "getFields",
-            "getDeclaredField", "getConstructor", "getModule", "getRuntime", "exec", "exit", "halt", "load",
-            "loadLibrary", "getProperty", "getProperties", "getenv", "entrySet", "keySet");
     private static final java.util.Set<String> RESTRICTED_PROPERTIES = java.util.Set.of("bytes", "class", "classLoader",
             "declaringClass", "module", "runtime", "properties");
     private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[1]);
@@ -57,11 +52,17 @@ public final class TemplateRenderer {
                 .withNestedInterpretationEnabled(false)
                 .withFailOnUnknownTokens(false)
                 .withMaxOutputSize(MAX_OUTPUT)
+                // Values built inside a render are bounded too, not only what it prints: doubling a
+                // list twenty times, or `|center(10**9)`, allocated gigabytes before any output.
+                .withMaxStringLength(MAX_OUTPUT)
+                .withMaxListSize(MAX_ITEMS)
+                .withMaxMapSize(MAX_ITEMS)
                 .withMaxRenderDepth(10)
                 .withEnableRecursiveMacroCalls(true)
                 .withMaxMacroRecursionDepth(MAX_MACRO_DEPTH)
-                .withRestrictedMethods(RESTRICTED_METHODS)
                 .withRestrictedProperties(RESTRICTED_PROPERTIES)
+                .withElResolver(new SandboxResolver(com.hubspot.jinjava.el.JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY,
+                        MAX_OUTPUT, MAX_ITEMS))
                 // Called before every node: where a runaway render is stopped.
                 .withNodePreProcessor((node, interpreter) -> {
                     if (System.nanoTime() - DEADLINE.get()[0] > 0) {

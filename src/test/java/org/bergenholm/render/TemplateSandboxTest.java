@@ -36,6 +36,24 @@ class TemplateSandboxTest {
     }
 
     @Test
+    void onlyListedMethodsRunAndNoneBuildsPastTheLimits() {
+        Map<String, Object> p = Map.of("a", "a,b,,c", "big", "y".repeat(1 << 20));
+        for (String call : new String[] {"a.repeat(1000000000)", "a.matches('(a+)+$')", "a.formatted()", "a.concat(a)",
+            "a.indent(5)", "big.replace('', big)", "'x'|center(1000000000)", "'%999999999s'|format('x')",
+            "a|indent(1000000000)", "a|wordwrap(1000000000)"}) {
+            TemplateException e = assertThrows(TemplateException.class, () -> renderer.render("t", "{{ " + call + " }}", p), call);
+            assertTrue(e.getMessage().contains("Cannot find method") || e.getMessage().contains("over the render limits"),
+                    call + ": " + e.getMessage());
+        }
+        // Python's meaning, literal separators: no regular expression to backtrack on.
+        assertEquals("['a', 'b', '', 'c'] ['x', 'y'] ['a', 'b', '', 'c'] a;b;;c 6 True",
+                renderer.render("t", "{{ a.split(',') }} {{ ' x  y '.split() }} {{ 'a.b..c'.split('.') }} {{ a.replace(',', ';') }} "
+                        + "{{ a|length }} {{ a.startsWith('a') }}", p));
+        assertEquals("ab 045678900", renderer.render("t", "{% for i in [1, 2] %}{{ loop.cycle('a', 'b') }}{% endfor %} "
+                + "{{ '1234567890123'|replace('123', '0') }}", Map.of()), "loop helpers, and filters on long numbers, are fine");
+    }
+
+    @Test
     void noFilesEvenFromTheClassPath() {
         // logback.xml is on the class path: Jinjava's default locator printed it.
         for (String tag : new String[] {"{% include 'logback.xml' %}", "{% import 'logback.xml' as l %}",
