@@ -19,7 +19,9 @@ class TemplateFuzzTest {
         "macro m(v)", "endmacro", "m(", "set ", "=", ".", "getClass()", "class", "__class__", "items()",
         "|join(", "|replace(", "|int", "|string", "|list", "|tojson", "|e", "include ", "import ", "from ",
         "'/etc/passwd'", "caller()", "call ", "endcall", "loop.index", "super()", "block ", "endblock",
-        "extends ", "raw", "endraw", "-", "\n", "%}{%", "}}{{", "namespace(", "cycler(", "dict(", "lipsum("};
+        "extends ", "raw", "endraw", "-", "\n", "%}{%", "}}{{", "namespace(", "cycler(", "dict(", "lipsum(",
+        ".split(", ".replace(", ".repeat(", ".items()", ".get(", "'', ", "|center(", "|indent(", "|format(", "'%9s'",
+        "99999999", "loop.cycle(", " ~ ", "do ", ".append(", ".extend(", "[a, a]", " * "};
     private static final TemplateRenderer RENDERER = new TemplateRenderer();
 
     @FuzzTest(maxDuration = "10s")
