@@ -26,7 +26,7 @@ for t in "${targets[@]}"; do
     result=FINDING; status=1
   fi
   # libFuzzer's closing lines: "#N DONE cov: ... exec/s: ..." and "Done N runs in S second(s)"; a finding says where its input went.
-  grep -aE '^#[0-9]+ +DONE|^Done [0-9]+ runs|Test unit written|Java Exception:' "$log" | sed 's/^/   /' || true
+  grep -aE '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|Test unit written|Java Exception:' "$log" | sed 's/^/   /' || true
   echo "   $result"
 done
 exit $status
