@@ -171,14 +171,13 @@ public final class ParameterResolver {
             Map<String, Object> next = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : current.entrySet()) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new TemplateException("parameters of " + hostId, 0,
-                            "resolving took longer than " + resolveLimit.toMillis() + " ms (stopped at parameter " + e.getKey() + ")");
+                    throw overTime(hostId, e.getKey());
                 }
                 try {
-                    String key = renderText("parameter name " + e.getKey(), e.getKey(), current);
-                    next.put(key, renderValue(e.getKey(), e.getValue(), current));
+                    String key = renderText("parameter name " + e.getKey(), e.getKey(), current, deadline);
+                    next.put(key, renderValue(e.getKey(), e.getValue(), current, deadline));
                 } catch (TemplateException ex) {
-                    throw Secrets.scrubbed(ex, current);
+                    throw System.nanoTime() - deadline > 0 ? overTime(hostId, e.getKey()) : Secrets.scrubbed(ex, current);
                 }
             }
             if (next.equals(current)) {
@@ -189,25 +188,30 @@ public final class ParameterResolver {
         return current;
     }
 
-    private Object renderValue(String key, Object value, Map<String, Object> context) {
+    private TemplateException overTime(String hostId, String key) {
+        return new TemplateException("parameters of " + hostId, 0,
+                "resolving took longer than " + resolveLimit.toMillis() + " ms (stopped at parameter " + key + ")");
+    }
+
+    private Object renderValue(String key, Object value, Map<String, Object> context, long deadline) {
         if (Secrets.isSecret(key)) {
             try {
-                return renderPlain(key, value, context);
+                return renderPlain(key, value, context, deadline);
             } catch (TemplateException e) { // its message would quote the secret's own text
                 throw new TemplateException("parameter " + key, e.line(), "cannot be rendered (value hidden: it is secret)");
             }
         }
-        return renderPlain(key, value, context);
+        return renderPlain(key, value, context, deadline);
     }
 
-    private Object renderPlain(String key, Object value, Map<String, Object> context) {
+    private Object renderPlain(String key, Object value, Map<String, Object> context, long deadline) {
         if (value instanceof String s) {
-            return renderText("parameter " + key, s, context);
+            return renderText("parameter " + key, s, context, deadline);
         }
         if (value instanceof Map<?, ?> || value instanceof List<?>) {
             try {
                 String json = JSON.writeValueAsString(value);
-                String rendered = renderText("parameter " + key, json, context);
+                String rendered = renderText("parameter " + key, json, context, deadline);
                 return rendered.equals(json) ? value : JSON.readValue(rendered, Object.class);
             } catch (JsonProcessingException ex) {
                 return value;
@@ -216,11 +220,11 @@ public final class ParameterResolver {
         return value;
     }
 
-    private String renderText(String what, String text, Map<String, Object> context) {
+    private String renderText(String what, String text, Map<String, Object> context, long deadline) {
         // Text with no markup renders to itself, except for what Jinja2's lexer normalises.
         if (text.indexOf('{') < 0 && text.indexOf('\r') < 0 && !text.endsWith("\n")) {
             return text;
         }
-        return renderer.render(what, text, context);
+        return renderer.render(what, text, context, deadline);
     }
 }

@@ -83,6 +83,14 @@ public final class TemplateRenderer {
     }
 
     public String render(String name, String source, Map<String, ?> params) {
+        return render(name, source, params, System.nanoTime() + RENDER_LIMIT.toNanos());
+    }
+
+    /**
+     * As {@link #render(String, String, Map)}, stopped at {@code deadline} ({@link System#nanoTime()})
+     * if that comes before the render's own limit: the caller's budget for many renders.
+     */
+    public String render(String name, String source, Map<String, ?> params, long deadline) {
         String text = jinja2Source(source);
         Context context = new Context(jinjava.getGlobalContext(), params, null, false);
         java.util.Set<String> nulls = new java.util.HashSet<>();
@@ -94,7 +102,8 @@ public final class TemplateRenderer {
         context.setExpressionStrategy(new Jinja2Output(nulls));
         JinjavaInterpreter interpreter = new JinjavaInterpreter(jinjava, context, jinjava.getGlobalConfig());
         JinjavaInterpreter.pushCurrent(interpreter);
-        DEADLINE.get()[0] = System.nanoTime() + RENDER_LIMIT.toNanos();
+        long own = System.nanoTime() + RENDER_LIMIT.toNanos();
+        DEADLINE.get()[0] = deadline - own < 0 ? deadline : own;
         try {
             Node tree = parsed.get(text);
             if (tree == null) {
