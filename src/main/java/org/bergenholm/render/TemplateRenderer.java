@@ -19,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TemplateRenderer {
     private static final int CACHE_LIMIT = 2048;
+    /** Texts longer than this are parsed each time; real templates are a few KiB. */
+    static final int CACHE_MAX_TEXT = 256 * 1024;
+    static final long CACHE_CHARS = 16L * 1024 * 1024;
     /** A render may take this long; loops of loops over range() can otherwise run for hours. */
     public static final java.time.Duration RENDER_LIMIT = java.time.Duration.ofSeconds(5);
     /** Characters a render may produce; the largest real kickstart or preseed is a few KiB. */
@@ -37,6 +40,7 @@ public final class TemplateRenderer {
 
     private final Jinjava jinjava;
     private final Map<String, Node> parsed = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong cachedChars = new java.util.concurrent.atomic.AtomicLong();
 
     public TemplateRenderer() {
         LegacyOverrides jinja2 = LegacyOverrides.newBuilder()
@@ -109,10 +113,7 @@ public final class TemplateRenderer {
             if (tree == null) {
                 tree = interpreter.parse(text);
                 failOnFatal(name, interpreter.getErrorsCopy());
-                if (parsed.size() >= CACHE_LIMIT) {
-                    parsed.clear();
-                }
-                parsed.put(text, tree);
+                cache(text, tree);
             }
             String out = interpreter.render(tree, false);
             if (System.nanoTime() - DEADLINE.get()[0] > 0) {
@@ -132,6 +133,28 @@ public final class TemplateRenderer {
         } finally {
             JinjavaInterpreter.popCurrent();
         }
+    }
+
+    /**
+     * Bounded by count and by characters: parameter values are rendered as templates too, and a
+     * value grown to megabytes by its rounds, kept as a key, held gigabytes (found by fuzzing).
+     */
+    private void cache(String text, Node tree) {
+        if (text.length() > CACHE_MAX_TEXT) {
+            return;
+        }
+        if (parsed.size() >= CACHE_LIMIT || cachedChars.get() + text.length() > CACHE_CHARS) {
+            parsed.clear();
+            cachedChars.set(0);
+        }
+        if (parsed.put(text, tree) == null) {
+            cachedChars.addAndGet(text.length());
+        }
+    }
+
+    /** Characters of template text held by the parse cache. */
+    long cachedChars() {
+        return cachedChars.get();
     }
 
     private static TemplateException overTime(String name, JinjavaInterpreter interpreter) {

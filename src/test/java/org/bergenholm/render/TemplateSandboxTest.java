@@ -84,6 +84,19 @@ class TemplateSandboxTest {
     }
 
     @Test
+    void parseCacheHoldsBoundedText() {
+        // Parameter values are templates too; rounds can grow them to megabytes each.
+        String big = "{{ a }}" + "x".repeat(TemplateRenderer.CACHE_MAX_TEXT);
+        String mid = "{{ a }}" + "y".repeat(TemplateRenderer.CACHE_MAX_TEXT - 100);
+        for (int i = 0; i < 100; i++) {
+            renderer.render("t", big + i, Map.of("a", "x"));
+            renderer.render("t", mid + i, Map.of("a", "x"));
+            assertTrue(renderer.cachedChars() <= TemplateRenderer.CACHE_CHARS, "cache holds " + renderer.cachedChars());
+        }
+        assertTrue(renderer.cachedChars() > 0, "small enough texts are still cached");
+    }
+
+    @Test
     void macroRecursionIsBoundedAndFailsLoudly() {
         assertEquals("321", renderer.render("t", "{% macro f(n) %}{% if n > 0 %}{{ n }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(3) }}",
                 Map.of()), "recursion as Jinja2 does it");
