@@ -39,6 +39,7 @@ final class ConfigCommand implements Runnable {
             out.put("auth", c.auth().enabled() ? "on" : "off");
             out.put("install-access", c.auth().installAccess().name().toLowerCase(java.util.Locale.ROOT));
             out.put("users", String.join(",", new java.util.TreeSet<>(c.auth().users().keySet())));
+            out.put("secret-params", String.join(",", org.bergenholm.inventory.Secrets.patterns()));
             out.forEach((k, v) -> System.out.println(k + ": " + (v == null ? "null" : v)));
             return 0;
         }

@@ -66,7 +66,10 @@ final class EntryCommands {
         protected int run(ApiClient api) {
             JsonNode params = api.getJson(kind().path(id) + (all ? "?params=all" : ""), kind().what(id));
             try {
-                out().println(PRETTY.writeValueAsString(params));
+                // Masked here too: a 1.0 server sends secrets in the clear.
+                out().println(PRETTY.writeValueAsString(params.isObject() ? org.bergenholm.inventory.Secrets.masked(
+                        PRETTY.convertValue(params, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }))
+                        : params));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new ClientException(kind().what(id) + ": cannot print: " + e.getOriginalMessage());
             }

@@ -45,10 +45,24 @@ final class HostEventsCommand extends ClientCommand {
         }
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @SuppressWarnings("unchecked")
+    private static String masked(JsonNode object) {
+        try {
+            return JSON.writeValueAsString(org.bergenholm.inventory.Secrets.masked(JSON.convertValue(object, Map.class)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String line(JsonNode event) {
         List<String> details = new ArrayList<>();
         for (Map.Entry<String, JsonNode> d : (Iterable<Map.Entry<String, JsonNode>>) event.path("details")::fields) {
-            details.add(d.getKey() + "=" + (d.getValue().isTextual() ? d.getValue().asText() : d.getValue().toString()));
+            JsonNode value = d.getValue();
+            String shown = org.bergenholm.inventory.Secrets.isSecret(d.getKey()) && !value.isNull() ? org.bergenholm.inventory.Secrets.MASK
+                    : value.isTextual() ? value.asText() : value.isObject() ? masked(value) : value.toString();
+            details.add(d.getKey() + "=" + shown);
         }
         return event.path("time").asText() + "  " + event.path("step").asText()
                 + (details.isEmpty() ? "" : "  " + String.join(" ", details));

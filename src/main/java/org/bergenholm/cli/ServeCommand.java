@@ -34,7 +34,7 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             "tftp-max-transfers", "tftp-max-per-client", "tftp-single-port",
             "images-cache-max", "images-revalidate-after", "images-mirror-dir", "images-connect-timeout", "images-read-timeout",
             "pool", "netmask", "router", "dns", "domain", "lease-time", "pools", "efi-loader",
-            "auth", "install-access", "users");
+            "auth", "install-access", "users", "secret-params");
 
     @Option(names = "--config", description = "YAML file with the same keys as these options")
     Path config;
@@ -85,6 +85,9 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Boolean noAuth;
     @Option(names = "--install-access", description = "who may fetch installer URLs without credentials: open (default), address or token")
     String installAccess;
+    @Option(names = "--secret-params", split = ",", description = "parameter names shown as ******, globs, comma-separated "
+            + "(default *password*,*passwd*,*secret*,*token*)")
+    java.util.List<String> secretParams;
 
     @Option(names = "--images-cache-max", description = "size bound of the image cache, e.g. 20G (default 20G)")
     String imagesCacheMax;
@@ -148,6 +151,7 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (address == null) {
             address = firstIpv4();
         }
+        org.bergenholm.inventory.Secrets.use(secretParams());
         String base = pick(baseUrl, "base-url", null);
         if (base == null) {
             base = "http://" + address + (http == 80 ? "" : ":" + http);
@@ -244,6 +248,23 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     private String envValue(String key) {
         return env.get("BERGENHOLM_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
+    /** A list in the file, comma-separated on the command line and in BERGENHOLM_SECRET_PARAMS. */
+    private java.util.List<String> secretParams() {
+        if (secretParams != null) {
+            return secretParams;
+        }
+        Object fromFile = file.get("secret-params");
+        String text = envValue("secret-params");
+        if (text == null && fromFile instanceof java.util.List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        if (text == null && fromFile != null) {
+            text = fromFile.toString();
+        }
+        return text == null ? org.bergenholm.inventory.Secrets.DEFAULT_PATTERNS
+                : java.util.Arrays.stream(text.split(",")).map(String::trim).filter(g -> !g.isEmpty()).toList();
     }
 
     private java.util.List<String> dnsServers() {

@@ -2,6 +2,7 @@ package org.bergenholm.dhcp;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -127,14 +128,19 @@ public final class DhcpServer implements AutoCloseable {
 
     private Incoming decode(byte[] buf, BoundSocket.Received r, boolean bootServer) {
         try {
-            DHCPPacket packet = DHCPPacket.getPacket(buf, 0, r.length(), true);
-            return new Incoming(packet, DhcpRequest.from(packet, iface), r.from(), bootServer);
+            return decode(buf, r.length(), r.from(), bootServer, iface);
         } catch (RuntimeException e) {
-            // dhcp4java reports bad packets with several exception types; all mean "not a request we can read".
+            // Caught wide so one undecodable packet never ends the receive loop; the fuzz test holds decode to IllegalArgumentException.
             counters.malformed().incrementAndGet();
             warnings.warn("malformed", "DHCP: unreadable packet from {}: {}", r.from(), e.getMessage());
             return null;
         }
+    }
+
+    /** Raw UDP payload to a request; IllegalArgumentException (dhcp4java's DHCPBadPacketException too) when it is none. */
+    static Incoming decode(byte[] buf, int length, InetSocketAddress from, boolean bootServer, String iface) {
+        DHCPPacket packet = DHCPPacket.getPacket(buf, 0, length, true);
+        return new Incoming(packet, DhcpRequest.from(packet, iface), from, bootServer);
     }
 
     private void handle(BoundSocket socket, Incoming in) {

@@ -55,11 +55,18 @@ public final class Exchanges {
 
     /** The body as a JSON object of parameters; 400 for anything else. */
     public static Map<String, Object> jsonObject(HttpServerExchange exchange) throws IOException {
+        return parameters(body(exchange));
+    }
+
+    /** A request body (already within {@link #MAX_BODY}) as parameters; HttpError 400 for anything else. */
+    static Map<String, Object> parameters(byte[] body) throws IOException {
         JsonNode node;
         try {
-            node = JSON.readTree(body(exchange));
+            node = JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new HttpError(400, "body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) { // leading NULs make Jackson read UTF-32 (found by fuzzing: was a 500)
+            throw new HttpError(400, "body is not valid JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new HttpError(400, "body must be a JSON object, not " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));

@@ -107,7 +107,11 @@ public final class Inventory implements HostLookup {
     /** Renders template {@code name} for a host; empty when there is no such template. */
     public Optional<String> renderTemplate(String name, Map<String, Object> params) {
         Optional<String> source = templates.content(name);
-        return source.map(text -> renderer.render("template " + name, text, params));
+        try {
+            return source.map(text -> renderer.render("template " + name, text, params));
+        } catch (org.bergenholm.render.TemplateException e) {
+            throw Secrets.scrubbed(e, params);
+        }
     }
 
     @Override

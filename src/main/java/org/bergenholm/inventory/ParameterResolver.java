@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.bergenholm.render.TemplateException;
 import org.bergenholm.render.TemplateRenderer;
 
 /**
@@ -27,10 +28,23 @@ public final class ParameterResolver {
     public static final String LITERAL = "_literal";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * All rounds over all parameters of one host may take this long together: each render is
+     * bounded by {@link TemplateRenderer#RENDER_LIMIT}, but a host of many slow parameters times
+     * ten rounds would hold a worker thread for hours.
+     */
+    static final java.time.Duration RESOLVE_LIMIT = TemplateRenderer.RENDER_LIMIT;
+
     private final TemplateRenderer renderer;
+    private final java.time.Duration resolveLimit;
 
     public ParameterResolver(TemplateRenderer renderer) {
+        this(renderer, RESOLVE_LIMIT);
+    }
+
+    ParameterResolver(TemplateRenderer renderer, java.time.Duration resolveLimit) {
         this.renderer = renderer;
+        this.resolveLimit = resolveLimit;
     }
 
     /** Merge of the groups named, parents first, later names overriding earlier ones. */
@@ -159,11 +173,19 @@ public final class ParameterResolver {
      */
     Map<String, Object> render(String hostId, Map<String, Object> params) {
         Map<String, Object> current = params;
+        long deadline = System.nanoTime() + resolveLimit.toNanos();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Map<String, Object> next = new LinkedHashMap<>();
             for (Map.Entry<String, Object> e : current.entrySet()) {
-                String key = renderText("parameter name " + e.getKey(), e.getKey(), current);
-                next.put(key, renderValue(e.getKey(), e.getValue(), current));
+                if (System.nanoTime() - deadline > 0) {
+                    throw overTime(hostId, e.getKey());
+                }
+                try {
+                    String key = renderText("parameter name " + e.getKey(), e.getKey(), current, deadline);
+                    next.put(key, renderValue(e.getKey(), e.getValue(), current, deadline));
+                } catch (TemplateException ex) {
+                    throw System.nanoTime() - deadline > 0 ? overTime(hostId, e.getKey()) : Secrets.scrubbed(ex, current);
+                }
             }
             if (next.equals(current)) {
                 break;
@@ -173,14 +195,30 @@ public final class ParameterResolver {
         return current;
     }
 
-    private Object renderValue(String key, Object value, Map<String, Object> context) {
+    private TemplateException overTime(String hostId, String key) {
+        return new TemplateException("parameters of " + hostId, 0,
+                "resolving took longer than " + resolveLimit.toMillis() + " ms (stopped at parameter " + key + ")");
+    }
+
+    private Object renderValue(String key, Object value, Map<String, Object> context, long deadline) {
+        if (Secrets.isSecret(key)) {
+            try {
+                return renderPlain(key, value, context, deadline);
+            } catch (TemplateException e) { // its message would quote the secret's own text
+                throw new TemplateException("parameter " + key, e.line(), "cannot be rendered (value hidden: it is secret)");
+            }
+        }
+        return renderPlain(key, value, context, deadline);
+    }
+
+    private Object renderPlain(String key, Object value, Map<String, Object> context, long deadline) {
         if (value instanceof String s) {
-            return renderText("parameter " + key, s, context);
+            return renderText("parameter " + key, s, context, deadline);
         }
         if (value instanceof Map<?, ?> || value instanceof List<?>) {
             try {
                 String json = JSON.writeValueAsString(value);
-                String rendered = renderText("parameter " + key, json, context);
+                String rendered = renderText("parameter " + key, json, context, deadline);
                 return rendered.equals(json) ? value : JSON.readValue(rendered, Object.class);
             } catch (JsonProcessingException ex) {
                 return value;
@@ -189,11 +227,11 @@ public final class ParameterResolver {
         return value;
     }
 
-    private String renderText(String what, String text, Map<String, Object> context) {
+    private String renderText(String what, String text, Map<String, Object> context, long deadline) {
         // Text with no markup renders to itself, except for what Jinja2's lexer normalises.
         if (text.indexOf('{') < 0 && text.indexOf('\r') < 0 && !text.endsWith("\n")) {
             return text;
         }
-        return renderer.render(what, text, context);
+        return renderer.render(what, text, context, deadline);
     }
 }

@@ -1,30 +1,56 @@
 package org.bergenholm.inventory;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parameters whose names say they are secret (`ipmi_password`, `api_token`, ...) are shown as
  * {@link #MASK} wherever the appliance shows parameters or events; templates still get the real
  * values. A GET-edit-PUT round trip sends the mask back, which keeps the stored value.
+ * Which names are secret is the `secret-params` setting: globs (`*` any text, `?` one
+ * character), matched without regard to case. One setting for the whole process, made at start.
  */
 public final class Secrets {
     public static final String MASK = "******";
-    private static final String[] MARKS = {"password", "passwd", "secret", "token"};
     /** A `token=` query parameter inside a URL (an install token in `installed_url`, say). */
     private static final java.util.regex.Pattern URL_TOKEN = java.util.regex.Pattern.compile("([?&;]token=)[^&\\s\"']+");
+    public static final List<String> DEFAULT_PATTERNS = List.of("*password*", "*passwd*", "*secret*", "*token*");
+    private static volatile Names current = Names.of(DEFAULT_PATTERNS);
 
     private Secrets() { }
 
-    public static boolean isSecret(String key) {
-        String k = key.toLowerCase(Locale.ROOT);
-        for (String mark : MARKS) {
-            if (k.contains(mark)) {
-                return true;
+    /** The globs and the one pattern they make. */
+    private record Names(List<String> globs, Pattern pattern) {
+        static Names of(List<String> globs) {
+            StringBuilder regex = new StringBuilder();
+            for (String glob : globs) {
+                if (glob == null || glob.isBlank()) {
+                    throw new IllegalArgumentException("secret-params: empty pattern");
+                }
+                regex.append(regex.length() > 0 ? "|" : "");
+                for (String part : glob.trim().split("((?<=[*?])|(?=[*?]))")) {
+                    regex.append(part.equals("*") ? ".*" : part.equals("?") ? "." : Pattern.quote(part));
+                }
             }
+            // No globs: nothing is secret, a pattern that never matches.
+            return new Names(List.copyOf(globs), Pattern.compile(regex.length() == 0 ? "(?!)" : regex.toString(),
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
         }
-        return false;
+    }
+
+    /** Makes these globs the secret names from now on; IllegalArgumentException for an empty one. */
+    public static void use(List<String> globs) {
+        current = Names.of(globs);
+    }
+
+    public static List<String> patterns() {
+        return current.globs();
+    }
+
+    public static boolean isSecret(String key) {
+        return key != null && current.pattern().matcher(key).matches();
     }
 
     /** A copy with every secret value (at any depth) replaced by the mask. */
@@ -39,7 +65,28 @@ public final class Secrets {
         if (value instanceof String s && s.contains("token=")) {
             return URL_TOKEN.matcher(s).replaceAll("$1" + MASK);
         }
-        return value instanceof Map<?, ?> m ? masked((Map<String, Object>) m) : value;
+        if (value instanceof Map<?, ?> m) {
+            return masked((Map<String, Object>) m);
+        }
+        if (value instanceof List<?> l) {
+            return l.stream().map(Secrets::maskNested).toList();
+        }
+        return value;
+    }
+
+    /**
+     * The message of a failed render with the text of every secret parameter replaced by the
+     * mask: Jinjava quotes values in its errors (`Cannot coerce 's3cret' ...`).
+     */
+    public static org.bergenholm.render.TemplateException scrubbed(org.bergenholm.render.TemplateException e, Map<String, ?> params) {
+        String message = e.getMessage();
+        for (Map.Entry<String, ?> p : params.entrySet()) {
+            if (isSecret(p.getKey()) && p.getValue() instanceof String text && !text.isEmpty() && message.contains(text)) {
+                message = message.replace(text, MASK);
+            }
+        }
+        return message.equals(e.getMessage()) ? e : new org.bergenholm.render.TemplateException(e.source(), e.line(),
+                message.substring(message.indexOf(": ") + 2));
     }
 
     /** Puts the stored value back wherever {@code incoming} carries the mask for a secret. */

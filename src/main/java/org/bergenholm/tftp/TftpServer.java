@@ -238,18 +238,28 @@ public final class TftpServer implements AutoCloseable {
             return; // the running transfer is already retransmitting its first packet
         }
         try {
-            TFTPPacket parsed = TFTPPacket.newTFTPPacket(new DatagramPacket(data, data.length, from));
-            if (!(parsed instanceof TFTPReadRequestPacket)) {
-                throw opcode == Packets.WRQ
-                        ? new TftpException(TFTPErrorPacket.ACCESS_VIOLATION, "read-only server")
-                        : new TftpException(TFTPErrorPacket.UNKNOWN_TID, "no such transfer");
-            }
-            admit(from, ReadRequest.parse(data, 0, data.length));
-        } catch (TFTPPacketException | RuntimeException e) {
+            admit(from, readRequest(new DatagramPacket(data, data.length, from)));
+        } catch (RuntimeException e) {
             refuse(from, new TftpException(TFTPErrorPacket.ILLEGAL_OPERATION, "malformed packet"));
         } catch (TftpException e) {
             refuse(from, e);
         }
+    }
+
+    /** The RRQ a packet from a new client carries; TftpException (with the code to answer) for anything else. */
+    static ReadRequest readRequest(DatagramPacket packet) throws TftpException {
+        TFTPPacket parsed;
+        try {
+            parsed = TFTPPacket.newTFTPPacket(packet);
+        } catch (TFTPPacketException e) {
+            throw new TftpException(TFTPErrorPacket.ILLEGAL_OPERATION, "malformed packet");
+        }
+        if (!(parsed instanceof TFTPReadRequestPacket)) {
+            throw Packets.opcode(packet) == Packets.WRQ
+                    ? new TftpException(TFTPErrorPacket.ACCESS_VIOLATION, "read-only server")
+                    : new TftpException(TFTPErrorPacket.UNKNOWN_TID, "no such transfer");
+        }
+        return ReadRequest.parse(packet.getData(), packet.getOffset(), packet.getLength());
     }
 
     private void refuse(InetSocketAddress to, TftpException e) throws IOException {
