@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DHCP server loop: one receiving thread per socket (67, and 4011 in proxy mode) that
- * decodes packets, and a few workers that run the mode's handler (which may wait on the
- * database) and send the reply. When the workers fall behind, packets are dropped and
+ * decodes packets, and a few workers that run the mode's handler and send the reply (the
+ * handler answers from memory; only storing a new binding waits on the database). When the workers fall behind, packets are dropped and
  * counted rather than queued without bound: a client retransmits anyway.
  */
 public final class DhcpServer implements AutoCloseable {
@@ -39,6 +39,8 @@ public final class DhcpServer implements AutoCloseable {
     private final ClientRateLimit perClient = new ClientRateLimit(PACKETS_PER_CLIENT_PER_SECOND);
     private final List<BoundSocket> sockets = new ArrayList<>();
     private final List<Thread> receivers = new ArrayList<>();
+    /** What the handler answers from (inventory view, lease table): stopped with the server. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private final ThreadPoolExecutor workers;
     private volatile boolean running;
 
@@ -78,6 +80,11 @@ public final class DhcpServer implements AutoCloseable {
         t.setDaemon(true);
         receivers.add(t);
         t.start();
+    }
+
+    synchronized DhcpServer owning(AutoCloseable part) {
+        owned.add(part);
+        return this;
     }
 
     public DhcpCounters counters() {
@@ -170,5 +177,13 @@ public final class DhcpServer implements AutoCloseable {
         sockets.forEach(BoundSocket::close);
         sockets.clear();
         receivers.clear();
+        for (AutoCloseable part : owned) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("DHCP: stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+        owned.clear();
     }
 }
