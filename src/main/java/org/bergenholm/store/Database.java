@@ -62,10 +62,13 @@ public final class Database implements AutoCloseable {
     }
 
     private static MongoClient connect(String uri, CommandCounter counter) {
+        ConnectionString cs = new ConnectionString(uri);
         MongoClientSettings settings = MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri))
+                .applyConnectionString(cs)
                 .addCommandListener(counter)
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(5, TimeUnit.SECONDS))
+                // 5 s unless the URI says otherwise (serverSelectionTimeoutMS): how long a call waits for a database that is down.
+                .applyToClusterSettings(b -> b.serverSelectionTimeout(
+                        cs.getServerSelectionTimeout() != null ? cs.getServerSelectionTimeout() : 5000, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(b -> b.connectTimeout(5, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS))
                 .build();
         return MongoClients.create(settings);
