@@ -14,8 +14,6 @@ import org.bergenholm.inventory.ParameterResolver;
  * address), with resolved parameters computed once per host per copy. A change makes a new copy.
  */
 final class InventorySnapshot {
-    static final InventorySnapshot EMPTY = new InventorySnapshot(Map.of(), Map.of(), null);
-
     private final Map<String, Map<String, Object>> hosts;
     private final Map<String, Map<String, Object>> groups;
     private final ParameterResolver resolver;

@@ -34,7 +34,7 @@ final class InventoryView implements HostLookup, AutoCloseable {
     private final Consumer<String> groupWritten = this::groupWritten;
     private final ScheduledExecutorService reloader;
     private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
-    private volatile InventorySnapshot snapshot = InventorySnapshot.EMPTY;
+    private volatile InventorySnapshot snapshot;
     /** Writes seen while a reload reads the database, replayed onto what it read; null when no reload runs. */
     private List<Runnable> duringReload;
 
@@ -42,6 +42,7 @@ final class InventoryView implements HostLookup, AutoCloseable {
         this.hostStore = inventory.hosts();
         this.groupStore = inventory.groups();
         this.resolver = new ParameterResolver(inventory.renderer());
+        this.snapshot = new InventorySnapshot(Map.of(), Map.of(), resolver);
         hostStore.addWriteListener(hostWritten);
         groupStore.addWriteListener(groupWritten);
         reload();
