@@ -49,6 +49,7 @@ public final class LeaseAllocator implements AutoCloseable {
     private final Duration offerHold;
     private final Duration quarantine;
     private final LeaseTable table = new LeaseTable();
+    private final GroupCommit inserts;
     private final ScheduledThreadPoolExecutor reloader;
     private final ThreadPoolExecutor writer;
     private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
@@ -61,6 +62,7 @@ public final class LeaseAllocator implements AutoCloseable {
         this.clock = clock;
         this.offerHold = offerHold;
         this.quarantine = quarantine;
+        this.inserts = new GroupCommit(store);
         this.reloader = new ScheduledThreadPoolExecutor(1, daemon("lease-reload"));
         this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("lease-writer"));
         reload();
@@ -142,7 +144,8 @@ public final class LeaseAllocator implements AutoCloseable {
         try {
             // A never-seen address is most likely new: one insert; otherwise one conditional update.
             String a = address.getHostAddress();
-            stored = e == null ? store.insert(a, n, mac, "bound", expires) || store.claim(a, n, mac, "bound", expires, now)
+            stored = e == null ? inserts.insert(new LeaseStore.Lease(a, n, mac, "bound", expires))
+                    || store.claim(a, n, mac, "bound", expires, now)
                     : store.claim(a, n, mac, "bound", expires, now);
             storeWorked();
         } catch (RuntimeException ex) {
@@ -243,6 +246,7 @@ public final class LeaseAllocator implements AutoCloseable {
     @Override
     public void close() {
         reloader.shutdownNow();
+        inserts.close();
         writer.shutdown();
         try {
             writer.awaitTermination(5, TimeUnit.SECONDS);

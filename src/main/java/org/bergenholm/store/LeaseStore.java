@@ -1,11 +1,14 @@
 package org.bergenholm.store;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +84,41 @@ public final class LeaseStore {
             throw e;
         }
     }
+    /**
+     * Creates the documents of never-used addresses in one round trip; result i is false when
+     * lease i's address exists already (someone else got there). After a partial failure the
+     * documents are read back, so the answer does not depend on how the server orders the rest.
+     */
+    public boolean[] insertAll(List<Lease> leases) {
+        List<Document> docs = new ArrayList<>(leases.size());
+        for (Lease l : leases) {
+            docs.add(new Document("_id", l.address()).append("n", l.n()).append("mac", l.mac()).append("state", l.state())
+                    .append("expires", Date.from(l.expires())));
+        }
+        boolean[] inserted = new boolean[leases.size()];
+        try {
+            collection.insertMany(docs, new InsertManyOptions().ordered(false));
+            java.util.Arrays.fill(inserted, true);
+            return inserted;
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+        }
+        java.util.Map<String, Document> stored = new java.util.HashMap<>();
+        for (Document d : collection.find(Filters.in("_id", docs.stream().map(d -> d.get("_id")).toList()))) {
+            stored.put(d.getString("_id"), d);
+        }
+        for (int i = 0; i < leases.size(); i++) {
+            Document d = stored.get(leases.get(i).address());
+            inserted[i] = d != null && leases.get(i).mac().equals(d.getString("mac"))
+                    && docs.get(i).getDate("expires").equals(d.getDate("expires"));
+        }
+        return inserted;
+    }
+
     /** Addresses numbered [first, last] that a client holds now (bound and not expired): the leases-in-use gauge. */
     public long boundCount(long first, long last, Instant now) {
         return collection.countDocuments(Filters.and(Filters.gte("n", first), Filters.lte("n", last),
