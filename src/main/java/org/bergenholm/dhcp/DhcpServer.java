@@ -24,7 +24,8 @@ public final class DhcpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
     private static final int MAX_PACKET = 1500;
     private static final int RECEIVE_TIMEOUT_MS = 250;
-    private static final int WORKERS = 8;
+    /** Most of them wait on the group commit of a new binding, not on the CPU: enough to fill a batch under a storm. */
+    private static final int WORKERS = 32;
     private static final int BACKLOG = 512;
     /** Clients retransmit after about a second; answering a packet older than that only delays the fresh ones. */
     private static final long STALE_NANOS = 1_000_000_000L;
