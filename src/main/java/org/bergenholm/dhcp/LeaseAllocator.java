@@ -133,7 +133,7 @@ public final class LeaseAllocator implements AutoCloseable {
         }
         if (e != null && e.boundTo(mac) && e.stored() != null
                 && Duration.between(now, e.stored()).getSeconds() * 2 > pool.leaseSeconds()) {
-            table.put(n, mac, "bound", expires, e.stored());
+            table.put(n, mac, "bound", expires, e.stored(), true);
             storeLater(address, n, mac, expires, now);
             return Binding.BOUND;
         }
@@ -142,9 +142,9 @@ public final class LeaseAllocator implements AutoCloseable {
         }
         boolean stored;
         try {
-            // A never-seen address is most likely new: one insert; otherwise one conditional update.
+            // An address without a document is most likely new: one insert, batched; otherwise one conditional update.
             String a = address.getHostAddress();
-            stored = e == null ? inserts.insert(new LeaseStore.Lease(a, n, mac, "bound", expires))
+            stored = e == null || !e.documented() ? inserts.insert(new LeaseStore.Lease(a, n, mac, "bound", expires))
                     || store.claim(a, n, mac, "bound", expires, now)
                     : store.claim(a, n, mac, "bound", expires, now);
             storeWorked();
@@ -153,7 +153,7 @@ public final class LeaseAllocator implements AutoCloseable {
             return Binding.UNSTORED;
         }
         if (stored) {
-            table.put(n, mac, "bound", expires, expires);
+            table.put(n, mac, "bound", expires, expires, true);
             return Binding.BOUND;
         }
         learn(address); // another appliance holds it: remember, so that it is not offered again
@@ -176,7 +176,7 @@ public final class LeaseAllocator implements AutoCloseable {
                     if (store.claim(address.getHostAddress(), n, mac, "bound", expires, now)) {
                         LeaseTable.Entry e = table.get(n);
                         if (e != null && mac.equals(e.mac()) && e.expires().equals(expires)) {
-                            table.put(n, mac, "bound", expires, expires);
+                            table.put(n, mac, "bound", expires, expires, true);
                         }
                     }
                 } catch (RuntimeException ex) {
@@ -223,7 +223,7 @@ public final class LeaseAllocator implements AutoCloseable {
             return;
         }
         Instant now = clock.instant();
-        table.put(n, mac, "released", now, null);
+        table.put(n, mac, "released", now, null, false);
         try {
             store.release(address.getHostAddress(), mac, now);
         } catch (RuntimeException ex) {
@@ -235,7 +235,7 @@ public final class LeaseAllocator implements AutoCloseable {
     public void decline(InetAddress address) {
         long n = Pool.toLong(address);
         Instant until = clock.instant().plus(quarantine);
-        table.put(n, null, "declined", until, null);
+        table.put(n, null, "declined", until, null, false);
         try {
             store.quarantine(address.getHostAddress(), n, until);
         } catch (RuntimeException ex) {

@@ -17,9 +17,10 @@ final class LeaseTable {
     /**
      * @param expires what the client was told
      * @param stored  the expiry the database is known to hold for this MAC (null: nothing stored for it)
+     * @param documented the database has a document for this address (whoever holds it): binding it is an update, not an insert
      * @param version the table's change counter when this entry last changed here (0: read from the database)
      */
-    record Entry(String mac, String state, Instant expires, Instant stored, long version) {
+    record Entry(String mac, String state, Instant expires, Instant stored, boolean documented, long version) {
         boolean freeFor(String client, Instant now) {
             return client.equals(mac) || expires.isBefore(now);
         }
@@ -48,8 +49,10 @@ final class LeaseTable {
         return byAddress.get(n);
     }
 
-    synchronized void put(long n, String mac, String state, Instant expires, Instant stored) {
-        byAddress.put(n, new Entry(mac, state, expires, stored, ++version));
+    /** Changes an address's entry; {@code documented} says the database now has its document (it never loses one). */
+    synchronized void put(long n, String mac, String state, Instant expires, Instant stored, boolean documented) {
+        Entry before = byAddress.get(n);
+        byAddress.put(n, new Entry(mac, state, expires, stored, documented || (before != null && before.documented()), ++version));
         if (mac != null) {
             byMac.put(mac, n);
         }
@@ -69,7 +72,7 @@ final class LeaseTable {
             if (mine != null && "offered".equals(mine.state()) && mine.expires().isAfter(now) && !otherActive) {
                 continue;
             }
-            byAddress.put(l.n(), new Entry(l.mac(), l.state(), l.expires(), l.mac() == null ? null : l.expires(), 0));
+            byAddress.put(l.n(), new Entry(l.mac(), l.state(), l.expires(), l.mac() == null ? null : l.expires(), true, 0));
             if (l.mac() != null) {
                 Entry current = currentOf(l.mac());
                 if (current == null || !current.expires().isAfter(l.expires())) {
@@ -131,7 +134,7 @@ final class LeaseTable {
         if (e != null && e.boundTo(mac) && e.expires().isAfter(hold)) {
             return n;
         }
-        put(n, mac, "offered", hold, e != null && mac.equals(e.mac()) ? e.stored() : null);
+        put(n, mac, "offered", hold, e != null && mac.equals(e.mac()) ? e.stored() : null, false);
         return n;
     }
 }
