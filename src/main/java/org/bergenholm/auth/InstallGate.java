@@ -49,9 +49,9 @@ final class InstallGate {
         if (!(params.get("mac") instanceof String mac)) {
             return false;
         }
-        return leases.byMac(mac.toLowerCase(Locale.ROOT), 0, 0xFFFFFFFFL)
+        return leases.byAddress(caller)
+                .filter(l -> mac.toLowerCase(Locale.ROOT).equals(l.mac()))
                 .filter(l -> "bound".equals(l.state()) && l.expires().isAfter(Instant.now()))
-                .map(l -> l.address().equals(caller))
-                .orElse(false);
+                .isPresent();
     }
 }

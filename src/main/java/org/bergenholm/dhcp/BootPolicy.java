@@ -14,8 +14,6 @@ final class BootPolicy {
     private final HostLookup hosts;
     private final BootSettings settings;
     private final Set<Integer> reportedArchs = ConcurrentHashMap.newKeySet();
-    private final ShortCache<String, HostMatch> byClient = new ShortCache<>(2000);
-    private final ShortCache<String, Optional<String>> byAddress = new ShortCache<>(2000);
 
     BootPolicy(HostLookup hosts, BootSettings settings) {
         this.hosts = hosts;
@@ -23,12 +21,12 @@ final class BootPolicy {
     }
 
     HostMatch host(DhcpRequest req) {
-        return byClient.get(req.mac() + "/" + req.uuid(), k -> HostMatch.find(hosts, req));
+        return HostMatch.find(hosts, req);
     }
 
     /** Id of the host whose `ipaddr` is this address. */
     Optional<String> hostWithAddress(String ipv4) {
-        return byAddress.get(ipv4, hosts::hostIdByAddress);
+        return hosts.hostIdByAddress(ipv4);
     }
 
     Optional<BootAnswer> decide(DhcpRequest req, HostMatch host) {

@@ -2,14 +2,21 @@ package org.bergenholm.dhcp;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import org.bergenholm.events.EventLog;
 import org.bergenholm.inventory.HostLookup;
+import org.bergenholm.inventory.Inventory;
 import org.bergenholm.store.Database;
 import org.bergenholm.store.LeaseStore;
 
 /** Builds the DHCP server of a mode from its parts. */
 public final class DhcpModes {
     private static final InetAddress ANY = Pool.ipv4("0.0.0.0");
+    /**
+     * How stale DHCP's copies of the inventory and the lease table may be with respect to writes
+     * this appliance did not make (another appliance on the same database, a direct edit).
+     */
+    static final Duration REFRESH = Duration.ofSeconds(5);
 
     private DhcpModes() {
     }
@@ -19,13 +26,27 @@ public final class DhcpModes {
      * Bound to 0.0.0.0 because broadcasts only reach wildcard sockets; {@code iface} narrows it.
      */
     public static DhcpServer proxy(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
+            Inventory inventory, EventLog events) {
+        InventoryView view = new InventoryView(inventory, REFRESH);
+        return proxy(iface, server, baseUrl, config, ports, (HostLookup) view, events).owning(view);
+    }
+
+    /** Proxy mode answering from {@code hosts} as it is. */
+    public static DhcpServer proxy(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
             HostLookup hosts, EventLog events) {
         DhcpCounters counters = DhcpCounters.zero();
         BootPolicy policy = new BootPolicy(hosts, new BootSettings(baseUrl, config.efiLoader()));
         return new DhcpServer(new ProxyHandler(policy, server, ports, events, counters), iface, ANY, ports, counters);
     }
 
-    /** Full mode: addresses from {@code config.pools()}, leases in the database's `leases` collection. */
+    /** Full mode answering from an in-memory view of the inventory. */
+    public static DhcpServer full(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
+            Inventory inventory, EventLog events, Database db) {
+        InventoryView view = new InventoryView(inventory, REFRESH);
+        return full(iface, server, baseUrl, config, ports, (HostLookup) view, events, db).owning(view);
+    }
+
+    /** Full mode: addresses from {@code config.pools()}, leases in memory and in the database's `leases` collection. */
     public static DhcpServer full(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
             HostLookup hosts, EventLog events, Database db) {
         if (config.pools().isEmpty()) {
@@ -33,9 +54,10 @@ public final class DhcpModes {
         }
         DhcpCounters counters = DhcpCounters.zero();
         BootPolicy policy = new BootPolicy(hosts, new BootSettings(baseUrl, config.efiLoader()));
-        LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), config.offerHold(), config.quarantine());
+        LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), config.offerHold(), config.quarantine(),
+                REFRESH);
         Ports noBootServer = new Ports(ports.server(), ports.client(), 0);
         return new DhcpServer(new FullHandler(config.pools(), leases, policy, server, noBootServer, events, counters),
-                iface, ANY, noBootServer, counters);
+                iface, ANY, noBootServer, counters).owning(leases);
     }
 }

@@ -17,15 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DHCP server loop: one receiving thread per socket (67, and 4011 in proxy mode) that
- * decodes packets, and a few workers that run the mode's handler (which may wait on the
- * database) and send the reply. When the workers fall behind, packets are dropped and
+ * decodes packets, and a few workers that run the mode's handler and send the reply (the
+ * handler answers from memory; only storing a new binding waits on the database). When the workers fall behind, packets are dropped and
  * counted rather than queued without bound: a client retransmits anyway.
  */
 public final class DhcpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
     private static final int MAX_PACKET = 1500;
     private static final int RECEIVE_TIMEOUT_MS = 250;
-    private static final int WORKERS = 8;
+    /** Most of them wait on the group commit of a new binding, not on the CPU: enough to fill a batch under a storm. */
+    private static final int WORKERS = 32;
     private static final int BACKLOG = 512;
     /** Clients retransmit after about a second; answering a packet older than that only delays the fresh ones. */
     private static final long STALE_NANOS = 1_000_000_000L;
@@ -40,6 +41,8 @@ public final class DhcpServer implements AutoCloseable {
     private final ClientRateLimit perClient = new ClientRateLimit(PACKETS_PER_CLIENT_PER_SECOND);
     private final List<BoundSocket> sockets = new ArrayList<>();
     private final List<Thread> receivers = new ArrayList<>();
+    /** What the handler answers from (inventory view, lease table): stopped with the server. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private final ThreadPoolExecutor workers;
     private volatile boolean running;
 
@@ -79,6 +82,11 @@ public final class DhcpServer implements AutoCloseable {
         t.setDaemon(true);
         receivers.add(t);
         t.start();
+    }
+
+    synchronized DhcpServer owning(AutoCloseable part) {
+        owned.add(part);
+        return this;
     }
 
     public DhcpCounters counters() {
@@ -176,5 +184,13 @@ public final class DhcpServer implements AutoCloseable {
         sockets.forEach(BoundSocket::close);
         sockets.clear();
         receivers.clear();
+        for (AutoCloseable part : owned) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("DHCP: stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+        owned.clear();
     }
 }

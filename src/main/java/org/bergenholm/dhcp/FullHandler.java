@@ -22,6 +22,7 @@ final class FullHandler implements DhcpHandler {
     private final Ports ports;
     private final EventLog events;
     private final DhcpCounters counters;
+    private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
 
     FullHandler(List<Pool> pools, LeaseAllocator leases, BootPolicy policy, InetAddress server, Ports ports,
             EventLog events, DhcpCounters counters) {
@@ -65,6 +66,11 @@ final class FullHandler implements DhcpHandler {
 
     private Optional<Outgoing> discover(Incoming in, Pool pool) {
         DhcpRequest req = in.request();
+        if (!leases.ready()) {
+            counters.errors().incrementAndGet();
+            warnings.warn("unready", "DHCP: leases not read from the database yet; no offer for {}", req.mac());
+            return Optional.empty();
+        }
         HostMatch host = policy.host(req);
         Optional<InetAddress> address = leases.offer(req.mac(), pool, reservation(host, pool), req.requestedAddress(),
                 reservedForOthers(host));
@@ -95,8 +101,17 @@ final class FullHandler implements DhcpHandler {
             return ignore(req, "INIT-REBOOT for " + wanted.getHostAddress() + ", no record");
         }
         boolean allowed = pool.contains(wanted) || wanted.equals(reserved);
-        if (!allowed || (reserved != null && !wanted.equals(reserved)) || reservedForOthers(host).test(wanted)
-                || !leases.bind(req.mac(), pool, wanted)) {
+        LeaseAllocator.Binding binding = !allowed || (reserved != null && !wanted.equals(reserved))
+                || reservedForOthers(host).test(wanted) ? LeaseAllocator.Binding.REFUSED : leases.bind(req.mac(), pool, wanted);
+        if (binding == LeaseAllocator.Binding.UNSTORED) {
+            // As ISC dhcpd does when its lease database update fails: no answer. The client retransmits and keeps
+            // any address it has; a NAK would make a renewing client drop an address that is still its own.
+            counters.errors().incrementAndGet();
+            log.debug("DHCP no ack mac={} xid={} iface={} address={}: lease not stored", req.mac(), Integer.toHexString(req.xid()),
+                    req.iface(), wanted.getHostAddress());
+            return Optional.empty();
+        }
+        if (binding == LeaseAllocator.Binding.REFUSED) {
             counters.naks().incrementAndGet();
             log.debug("DHCP nak mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
                     wanted.getHostAddress());

@@ -4,29 +4,98 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.bergenholm.store.LeaseStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses and binds full-mode addresses. Leases are keyed by MAC (not client identifier), so
- * PXE firmware and then iPXE on one machine keep one lease. Every step is one conditional
- * write in the database; nothing is kept in memory, so several appliances may allocate from
- * one database at once.
+ * PXE firmware and then iPXE on one machine keep one lease.
+ *
+ * <p>Allocation works on the in-memory {@link LeaseTable}: an OFFER costs no database round
+ * trip. A binding is written through to the database before it is acknowledged ("acknowledge
+ * nothing it cannot store"); the write is one conditional write on the address's document, so
+ * two appliances sharing one database still never bind one address twice (the loser's client
+ * gets a NAK and starts over). One exception, for speed and for outages: a REQUEST renewing a
+ * binding whose stored expiry is still more than half a lease away is acknowledged from memory
+ * and its new expiry written afterwards. That is safe because the client renews again at half
+ * the lease (T1), which is before the stored expiry, and that renewal is written first.
+ *
+ * <p>The table reloads from the database every {@code refresh} (bindings made by other
+ * appliances). While the database is down, DISCOVERs are still offered from memory, in-table
+ * renewals as above are acknowledged, and every other REQUEST gets no answer: the client
+ * retransmits and is answered once the database is back.
  */
-public final class LeaseAllocator {
-    private static final int EXPIRED_TRIES = 8;
+public final class LeaseAllocator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseAllocator.class);
+    /** After a failed write, how long binds answer "cannot store" at once instead of each waiting on the driver. */
+    private static final long RETRY_NANOS = 1_000_000_000L;
+
+    /** The outcome of a REQUEST's binding. */
+    public enum Binding { BOUND, REFUSED, UNSTORED }
 
     private final LeaseStore store;
     private final Clock clock;
     private final Duration offerHold;
     private final Duration quarantine;
+    private final LeaseTable table = new LeaseTable();
+    private final GroupCommit inserts;
+    private final ScheduledThreadPoolExecutor reloader;
+    private final ThreadPoolExecutor writer;
+    private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private volatile long retryAt;
+    private volatile boolean down;
 
-    public LeaseAllocator(LeaseStore store, Clock clock, Duration offerHold, Duration quarantine) {
+    public LeaseAllocator(LeaseStore store, Clock clock, Duration offerHold, Duration quarantine, Duration refresh) {
         this.store = store;
         this.clock = clock;
         this.offerHold = offerHold;
         this.quarantine = quarantine;
+        this.inserts = new GroupCommit(store);
+        this.reloader = new ScheduledThreadPoolExecutor(1, daemon("lease-reload"));
+        this.writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), daemon("lease-writer"));
+        reload();
+        reloader.scheduleWithFixedDelay(this::reload, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Merges the database's leases into the table; on failure keeps the table as it is. */
+    void reload() {
+        long since = table.version();
+        try {
+            table.load(store.all(), since, clock.instant());
+            if (down) {
+                log.info("DHCP lease database reachable again");
+            }
+            down = false;
+        } catch (RuntimeException e) {
+            down = true;
+            warnings.warn("reload", "DHCP cannot read leases from the database ({}); offering from memory, acknowledging only"
+                    + " renewals until it is back", e.toString());
+        }
+    }
+
+    /** False until the table has been read from the database once: before that, an offer could name someone's address. */
+    public boolean ready() {
+        return table.loaded();
     }
 
     /**
@@ -36,101 +105,153 @@ public final class LeaseAllocator {
     public Optional<InetAddress> offer(String mac, Pool pool, InetAddress reserved, InetAddress requested,
             Predicate<InetAddress> reservedForOther) {
         Instant now = clock.instant();
-        Instant hold = now.plus(offerHold);
-        if (reserved != null && claim(reserved, mac, "offered", hold, now)) {
-            return Optional.of(reserved);
-        }
         long first = Pool.toLong(pool.first());
         long last = Pool.toLong(pool.last());
-        Optional<LeaseStore.Lease> current = store.byMac(mac, first, last);
-        if (current.isPresent()) {
-            LeaseStore.Lease lease = current.get();
-            InetAddress address = Pool.ipv4(lease.address());
-            boolean stillBound = lease.state().equals("bound") && lease.expires().isAfter(hold);
-            if (!reservedForOther.test(address)
-                    && claim(address, mac, stillBound ? "bound" : "offered", stillBound ? lease.expires() : hold, now)) {
-                return Optional.of(address);
-            }
+        List<Long> wanted = new ArrayList<>(3);
+        if (reserved != null) {
+            wanted.add(Pool.toLong(reserved));
         }
-        if (requested != null && pool.contains(requested) && !reservedForOther.test(requested)
-                && claim(requested, mac, "offered", hold, now)) {
-            return Optional.of(requested);
+        table.of(mac).filter(n -> n >= first && n <= last && !reservedForOther.test(Pool.fromLong(n))).ifPresent(wanted::add);
+        if (requested != null && pool.contains(requested) && !reservedForOther.test(requested)) {
+            wanted.add(Pool.toLong(requested));
         }
-        Optional<InetAddress> fresh = fresh(mac, first, last, hold, reservedForOther);
-        if (fresh.isPresent()) {
-            return fresh;
-        }
-        for (int i = 0; i < EXPIRED_TRIES; i++) {
-            Optional<String> expired = store.claimExpired(first, last, mac, "offered", hold, now);
-            if (expired.isEmpty()) {
-                break;
-            }
-            InetAddress address = Pool.ipv4(expired.get());
-            if (!reservedForOther.test(address)) {
-                return Optional.of(address);
-            }
-            // Someone else's reservation: give it back at once and look further.
-            store.release(expired.get(), mac, now.minusSeconds(1));
-        }
-        return gap(mac, first, last, hold, reservedForOther);
+        return table.offer(mac, wanted, first, last, n -> reservedForOther.test(Pool.fromLong(n)), now, now.plus(offerHold))
+                .map(Pool::fromLong);
     }
 
-    /** Never-used addresses first: one counter step and one insert, no scan. */
-    private Optional<InetAddress> fresh(String mac, long first, long last, Instant hold, Predicate<InetAddress> reservedForOther) {
-        for (Optional<Long> n = store.nextFresh(first, last); n.isPresent(); n = store.nextFresh(first, last)) {
-            Optional<InetAddress> got = tryInsert(n.get(), mac, hold, reservedForOther);
-            if (got.isPresent()) {
-                return got;
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** Last resort once the range has been walked and nothing expired: an address with no document (a skipped reservation). */
-    private Optional<InetAddress> gap(String mac, long first, long last, Instant hold, Predicate<InetAddress> reservedForOther) {
-        for (long n = first; n <= last; n++) {
-            if (store.byAddress(Pool.fromLong(n).getHostAddress()).isEmpty()) {
-                Optional<InetAddress> got = tryInsert(n, mac, hold, reservedForOther);
-                if (got.isPresent()) {
-                    return got;
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private Optional<InetAddress> tryInsert(long n, String mac, Instant hold, Predicate<InetAddress> reservedForOther) {
-        InetAddress address = Pool.fromLong(n);
-        if (reservedForOther.test(address)) {
-            return Optional.empty();
-        }
-        return store.insert(address.getHostAddress(), n, mac, "offered", hold) ? Optional.of(address) : Optional.empty();
-    }
-
-    /** Binds {@code address} (in the pool's range or reserved in its subnet) to {@code mac}; false when it is not this MAC's to have. */
-    public boolean bind(String mac, Pool pool, InetAddress address) {
+    /** Binds {@code address} (in the pool's range or reserved in its subnet) to {@code mac}, storing it first. */
+    public Binding bind(String mac, Pool pool, InetAddress address) {
         if (!pool.sameSubnet(address)) {
-            return false;
+            return Binding.REFUSED;
         }
         Instant now = clock.instant();
-        return claim(address, mac, "bound", now.plusSeconds(pool.leaseSeconds()), now);
+        long n = Pool.toLong(address);
+        Instant expires = now.plusSeconds(pool.leaseSeconds());
+        LeaseTable.Entry e = table.get(n);
+        if (e != null && !e.freeFor(mac, now)) {
+            return Binding.REFUSED;
+        }
+        if (e != null && e.boundTo(mac) && e.stored() != null
+                && Duration.between(now, e.stored()).getSeconds() * 2 > pool.leaseSeconds()) {
+            table.put(n, mac, "bound", expires, e.stored(), true);
+            storeLater(address, n, mac, expires, now);
+            return Binding.BOUND;
+        }
+        if (!mayTryStore()) {
+            return Binding.UNSTORED;
+        }
+        boolean stored;
+        try {
+            // An address without a document is most likely new: one insert, batched; otherwise one conditional update.
+            String a = address.getHostAddress();
+            stored = e == null || !e.documented() ? inserts.insert(new LeaseStore.Lease(a, n, mac, "bound", expires))
+                    || store.claim(a, n, mac, "bound", expires, now)
+                    : store.claim(a, n, mac, "bound", expires, now);
+            storeWorked();
+        } catch (RuntimeException ex) {
+            storeFailed(ex);
+            return Binding.UNSTORED;
+        }
+        if (stored) {
+            table.put(n, mac, "bound", expires, expires, true);
+            return Binding.BOUND;
+        }
+        learn(address); // another appliance holds it: remember, so that it is not offered again
+        return Binding.REFUSED;
     }
 
-    /** True when the database has a lease document for {@code address}, whoever holds it. */
+    private void learn(InetAddress address) {
+        try {
+            long since = table.version();
+            store.byAddress(address.getHostAddress()).ifPresent(l -> table.load(List.of(l), since, clock.instant()));
+        } catch (RuntimeException e) {
+            storeFailed(e);
+        }
+    }
+
+    private void storeLater(InetAddress address, long n, String mac, Instant expires, Instant now) {
+        try {
+            writer.execute(() -> {
+                try {
+                    if (store.claim(address.getHostAddress(), n, mac, "bound", expires, now)) {
+                        LeaseTable.Entry e = table.get(n);
+                        if (e != null && mac.equals(e.mac()) && e.expires().equals(expires)) {
+                            table.put(n, mac, "bound", expires, expires, true);
+                        }
+                    }
+                } catch (RuntimeException ex) {
+                    storeFailed(ex);
+                }
+            });
+        } catch (RejectedExecutionException ex) {
+            warnings.warn("later", "DHCP: renewal writes behind; the stored expiry of {} stays as it was", address.getHostAddress());
+        }
+    }
+
+    /** One caller at a time probes a database that just failed; the others answer at once. */
+    private boolean mayTryStore() {
+        if (retryAt == 0) {
+            return true;
+        }
+        return System.nanoTime() - retryAt >= 0 && probing.compareAndSet(false, true);
+    }
+
+    private void storeWorked() {
+        if (retryAt != 0) {
+            retryAt = 0;
+            probing.set(false);
+            log.info("DHCP lease database writable again");
+        }
+    }
+
+    private void storeFailed(RuntimeException e) {
+        retryAt = System.nanoTime() + RETRY_NANOS;
+        probing.set(false);
+        warnings.warn("store", "DHCP cannot store leases ({}); new bindings get no answer until the database is back",
+                e.toString());
+    }
+
+    /** True when the table has a lease for {@code address}, whoever holds it. */
     public boolean known(InetAddress address) {
-        return store.byAddress(address.getHostAddress()).isPresent();
+        return table.get(Pool.toLong(address)) != null;
     }
 
     public void release(String mac, InetAddress address) {
-        store.release(address.getHostAddress(), mac, clock.instant());
+        long n = Pool.toLong(address);
+        LeaseTable.Entry e = table.get(n);
+        if (e == null || !mac.equals(e.mac())) {
+            return;
+        }
+        Instant now = clock.instant();
+        table.put(n, mac, "released", now, null, false);
+        try {
+            store.release(address.getHostAddress(), mac, now);
+        } catch (RuntimeException ex) {
+            storeFailed(ex);
+        }
     }
 
     /** A client saw this address in use (DECLINE): nobody gets it until the quarantine ends. */
     public void decline(InetAddress address) {
-        store.quarantine(address.getHostAddress(), Pool.toLong(address), clock.instant().plus(quarantine));
+        long n = Pool.toLong(address);
+        Instant until = clock.instant().plus(quarantine);
+        table.put(n, null, "declined", until, null, false);
+        try {
+            store.quarantine(address.getHostAddress(), n, until);
+        } catch (RuntimeException ex) {
+            storeFailed(ex);
+        }
     }
 
-    private boolean claim(InetAddress address, String mac, String state, Instant expires, Instant now) {
-        return store.claim(address.getHostAddress(), Pool.toLong(address), mac, state, expires, now);
+    @Override
+    public void close() {
+        reloader.shutdownNow();
+        inserts.close();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

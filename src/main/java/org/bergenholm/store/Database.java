@@ -73,11 +73,12 @@ public final class Database implements AutoCloseable {
     private static final long READ_MILLIS = 10_000;
 
     private static MongoClient connect(String uri, CommandCounter counter) {
+        ConnectionString cs = new ConnectionString(uri);
         MongoClientSettings settings = MongoClientSettings.builder()
                 .applyToClusterSettings(b -> b.serverSelectionTimeout(SERVER_SELECTION_MILLIS, TimeUnit.MILLISECONDS))
                 .applyToSocketSettings(b -> b.connectTimeout(CONNECT_MILLIS, TimeUnit.MILLISECONDS)
                         .readTimeout(READ_MILLIS, TimeUnit.MILLISECONDS))
-                .applyConnectionString(new ConnectionString(uri))
+                .applyConnectionString(cs)
                 .addCommandListener(counter)
                 .build();
         return MongoClients.create(settings);

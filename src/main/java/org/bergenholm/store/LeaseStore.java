@@ -1,16 +1,19 @@
 package org.bergenholm.store;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.MongoException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReturnDocument;
-import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Updates;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -20,65 +23,34 @@ import org.bson.conversions.Bson;
  * itself ({@code _id}), so the primary-key index makes two claims on one address impossible
  * on every MongoDB, the embedded one included. Every claim is a single conditional write
  * (findOneAndUpdate or insert), which is what lets several appliances share one database.
+ * DHCP keeps its working copy in memory (loaded with {@link #all()}); this is its truth.
  *
  * <p>Fields: {@code _id} dotted address, {@code n} the address as a number (range queries),
  * {@code mac} holder (null while quarantined), {@code state} offered|bound|released|declined,
  * {@code expires}.
- *
- * <p>The hot path uses primary-key lookups only, because the embedded server scans the whole
- * collection for anything else: `lease_macs` ({@code _id} MAC → address) finds a client's
- * lease, `lease_cursors` ({@code _id} pool range → next never-used address) finds a fresh
- * one. Both are hints: the `leases` document is the truth and every claim re-checks it.
  */
 public final class LeaseStore {
     private final MongoCollection<Document> collection;
-    private final MongoCollection<Document> macs;
-    private final MongoCollection<Document> cursors;
 
     public LeaseStore(Database db) {
         this.collection = db.mongo().getCollection("leases");
-        this.macs = db.mongo().getCollection("lease_macs");
-        this.cursors = db.mongo().getCollection("lease_cursors");
-        collection.createIndex(Indexes.ascending("n"));
+        try {
+            collection.createIndex(Indexes.ascending("n"));
+        } catch (MongoException e) {
+            // The index only speeds up the leases gauge; DHCP must start (and answer from memory) while the database is down.
+        }
     }
 
-    public record Lease(String address, String mac, String state, Instant expires) {
+    public record Lease(String address, long n, String mac, String state, Instant expires) {
     }
 
-    /** This MAC's last lease inside [first, last], expired or not, unless it was quarantined or taken since. */
-    public Optional<Lease> byMac(String mac, long first, long last) {
-        Document hint = macs.find(new Document("_id", mac)).first();
-        if (hint == null) {
-            return Optional.empty();
+    /** Every lease document, in one round trip. */
+    public List<Lease> all() {
+        List<Lease> all = new ArrayList<>();
+        for (Document d : collection.find()) {
+            all.add(lease(d));
         }
-        Document d = collection.find(new Document("_id", hint.getString("address"))).first();
-        if (d == null || !mac.equals(d.getString("mac")) || "declined".equals(d.getString("state"))) {
-            return Optional.empty();
-        }
-        long n = ((Number) d.get("n")).longValue();
-        return n >= first && n <= last ? Optional.of(lease(d)) : Optional.empty();
-    }
-
-    /**
-     * The next never-tried address number of the range (atomically counted, so two appliances
-     * get different numbers), or empty when the range has been walked once.
-     */
-    public Optional<Long> nextFresh(long first, long last) {
-        String key = first + "-" + last;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                Document d = cursors.findOneAndUpdate(new Document("_id", key), Updates.inc("next", 1L),
-                        new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
-                long n = first + ((Number) d.get("next")).longValue() - 1;
-                return n <= last ? Optional.of(n) : Optional.empty();
-            } catch (MongoWriteException e) {
-                if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                    throw e;
-                }
-                // Two first upserts raced; the loser retries as an update.
-            }
-        }
-        throw new IllegalStateException("cannot advance lease cursor " + key);
+        return all;
     }
 
     public Optional<Lease> byAddress(String address) {
@@ -92,34 +64,11 @@ public final class LeaseStore {
     public boolean claim(String address, long n, String mac, String state, Instant expires, Instant now) {
         // _id at the top level of the filter, so that even the embedded server finds the document by its key.
         Document mine = new Document("_id", address).append("$or",
-                java.util.List.of(new Document("mac", mac), new Document("expires", new Document("$lt", Date.from(now)))));
-        Document before = collection.findOneAndUpdate(mine, set(mac, state, expires),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE));
-        if (before != null) {
-            if (!mac.equals(before.getString("mac"))) {
-                remember(mac, address);
-            }
+                List.of(new Document("mac", mac), new Document("expires", new Document("$lt", Date.from(now)))));
+        if (collection.findOneAndUpdate(mine, set(mac, state, expires)) != null) {
             return true;
         }
         return insert(address, n, mac, state, expires);
-    }
-
-    private void remember(String mac, String address) {
-        macs.replaceOne(new Document("_id", mac), new Document("_id", mac).append("address", address),
-                new com.mongodb.client.model.ReplaceOptions().upsert(true));
-    }
-
-    /** Takes the address in [first, last] that expired longest ago, if any. */
-    public Optional<String> claimExpired(long first, long last, String mac, String state, Instant expires, Instant now) {
-        Document d = collection.findOneAndUpdate(
-                Filters.and(Filters.gte("n", first), Filters.lte("n", last), Filters.lt("expires", Date.from(now))),
-                set(mac, state, expires),
-                new FindOneAndUpdateOptions().sort(Sorts.ascending("expires")).returnDocument(ReturnDocument.AFTER));
-        if (d == null) {
-            return Optional.empty();
-        }
-        remember(mac, d.getString("_id"));
-        return Optional.of(d.getString("_id"));
     }
 
     /** Creates the document of a never-used address; false when it exists already (someone else got there). */
@@ -127,7 +76,6 @@ public final class LeaseStore {
         try {
             collection.insertOne(new Document("_id", address).append("n", n).append("mac", mac)
                     .append("state", state).append("expires", Date.from(expires)));
-            remember(mac, address);
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -135,6 +83,40 @@ public final class LeaseStore {
             }
             throw e;
         }
+    }
+    /**
+     * Creates the documents of never-used addresses in one round trip; result i is false when
+     * lease i's address exists already (someone else got there). After a partial failure the
+     * documents are read back, so the answer does not depend on how the server orders the rest.
+     */
+    public boolean[] insertAll(List<Lease> leases) {
+        List<Document> docs = new ArrayList<>(leases.size());
+        for (Lease l : leases) {
+            docs.add(new Document("_id", l.address()).append("n", l.n()).append("mac", l.mac()).append("state", l.state())
+                    .append("expires", Date.from(l.expires())));
+        }
+        boolean[] inserted = new boolean[leases.size()];
+        try {
+            collection.insertMany(docs, new InsertManyOptions().ordered(false));
+            java.util.Arrays.fill(inserted, true);
+            return inserted;
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    throw e;
+                }
+            }
+        }
+        java.util.Map<String, Document> stored = new java.util.HashMap<>();
+        for (Document d : collection.find(Filters.in("_id", docs.stream().map(d -> d.get("_id")).toList()))) {
+            stored.put(d.getString("_id"), d);
+        }
+        for (int i = 0; i < leases.size(); i++) {
+            Document d = stored.get(leases.get(i).address());
+            inserted[i] = d != null && leases.get(i).mac().equals(d.getString("mac"))
+                    && docs.get(i).getDate("expires").equals(d.getDate("expires"));
+        }
+        return inserted;
     }
 
     /** Addresses numbered [first, last] that a client holds now (bound and not expired): the leases-in-use gauge. */
@@ -161,6 +143,7 @@ public final class LeaseStore {
     }
 
     private static Lease lease(Document d) {
-        return new Lease(d.getString("_id"), d.getString("mac"), d.getString("state"), d.getDate("expires").toInstant());
+        return new Lease(d.getString("_id"), ((Number) d.get("n")).longValue(), d.getString("mac"), d.getString("state"),
+                d.getDate("expires").toInstant());
     }
 }

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -20,9 +22,33 @@ import org.bson.conversions.Bson;
  */
 public final class ParameterStore {
     private final MongoCollection<Document> collection;
+    /** Told the name of every entry this process created, replaced or deleted, after the write succeeded. */
+    private final List<Consumer<String>> writeListeners = new CopyOnWriteArrayList<>();
 
     public ParameterStore(Database db, String collectionName) {
         this.collection = db.mongo().getCollection(collectionName);
+    }
+
+    /** Lets an in-memory copy (the DHCP inventory view) follow writes made through this appliance at once. */
+    public void addWriteListener(Consumer<String> listener) {
+        writeListeners.add(listener);
+    }
+
+    public void removeWriteListener(Consumer<String> listener) {
+        writeListeners.remove(listener);
+    }
+
+    private void written(String name) {
+        writeListeners.forEach(l -> l.accept(name));
+    }
+
+    /** Every entry in storage order, in one round trip. */
+    public Map<String, Map<String, Object>> all() {
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+        for (Document d : collection.find()) {
+            found.put(String.valueOf(d.get("_id")), params(d));
+        }
+        return found;
     }
 
     /** Names in storage (insertion) order whose stored parameters match every pair. */
@@ -60,6 +86,7 @@ public final class ParameterStore {
         d.putAll(params);
         try {
             collection.insertOne(d);
+            written(name);
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -73,11 +100,19 @@ public final class ParameterStore {
     public boolean replace(String name, Map<String, Object> params) {
         Document d = new Document("_id", name);
         d.putAll(params);
-        return collection.replaceOne(Filters.eq("_id", name), d).getMatchedCount() > 0;
+        boolean replaced = collection.replaceOne(Filters.eq("_id", name), d).getMatchedCount() > 0;
+        if (replaced) {
+            written(name);
+        }
+        return replaced;
     }
 
     public boolean delete(String name) {
-        return collection.deleteOne(Filters.eq("_id", name)).getDeletedCount() > 0;
+        boolean deleted = collection.deleteOne(Filters.eq("_id", name)).getDeletedCount() > 0;
+        if (deleted) {
+            written(name);
+        }
+        return deleted;
     }
 
     public boolean isEmpty() {

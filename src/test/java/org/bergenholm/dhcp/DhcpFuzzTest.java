@@ -66,7 +66,8 @@ class DhcpFuzzTest {
         BootPolicy policy = new BootPolicy(HOSTS, new BootSettings("http://10.62.0.1", BootSettings.DEFAULT_EFI_LOADER));
         proxy = new ProxyHandler(policy, SERVER, PORTS, EventLog.NONE, DhcpCounters.zero());
         pool = Pool.parse("10.62.0.10-10.62.0.200", "255.255.255.0", "10.62.0.1", List.of("10.62.0.1"), "lab", 600, null);
-        LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), Duration.ofSeconds(60), Duration.ofMinutes(10));
+        LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), Duration.ofSeconds(60), Duration.ofMinutes(10),
+                Duration.ofMinutes(1));
         full = new FullHandler(List.of(pool), leases, policy, SERVER, new Ports(67, 68, 0), EventLog.NONE, DhcpCounters.zero());
     }
 

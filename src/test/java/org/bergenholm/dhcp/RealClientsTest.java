@@ -177,6 +177,24 @@ class RealClientsTest {
         assertTrue(fromProxy.contains("ip=0.0.0.0"), "a proxy gives no address: " + fromProxy);
     }
 
+    /** DHCP answers from memory, but a host written through the API is in that memory before the API answers. */
+    @Test
+    void proxyAnswersFollowHostChangesMadeThroughTheApi() throws Exception {
+        Lab.requireTool("/usr/bin/busybox", "busybox");
+        lab = new Lab();
+        Lab.Node client = lab.node("f", null);
+        startAppliance("proxy", DhcpConfig.defaults());
+        String[] firmware = {"-V", "PXEClient:Arch:00000:UNDI:002001", "-x", "0x5d:0000"};
+        assertTrue(udhcpc(client, "default", firmware).contains("boot_file=undionly.kpxe"));
+        assertEquals(201, post("/api/1.0/hosts/api-host", "{\"mac\": \"" + client.mac() + "\", \"dhcp_bootfile\": \"first.kpxe\"}"));
+        assertTrue(udhcpc(client, "created", firmware).contains("boot_file=first.kpxe"));
+        assertEquals(202, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appliance.httpPort()
+                + "/api/1.0/hosts/api-host")).PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"mac\": \"" + client.mac() + "\", \"dhcp_bootfile\": \"second.kpxe\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertTrue(udhcpc(client, "changed", firmware).contains("boot_file=second.kpxe"));
+    }
+
     /** Runs udhcpc once; returns the environment its script saw when the lease was bound. */
     private String udhcpc(Lab.Node client, String name, String... options) throws Exception {
         Path script = dir.resolve(name + ".sh");

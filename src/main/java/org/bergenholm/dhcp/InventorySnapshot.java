@@ -1,0 +1,92 @@
+package org.bergenholm.dhcp;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bergenholm.inventory.ParameterResolver;
+
+/**
+ * One immutable copy of the hosts and groups, indexed the way DHCP asks (by MAC, by reserved
+ * address), with resolved parameters computed once per host per copy. A change makes a new copy.
+ */
+final class InventorySnapshot {
+    private final Map<String, Map<String, Object>> hosts;
+    private final Map<String, Map<String, Object>> groups;
+    private final ParameterResolver resolver;
+    private final Map<String, String> byMac = new HashMap<>();
+    private final Map<String, String> byAddress = new HashMap<>();
+    private final Map<String, Optional<Map<String, Object>>> resolved = new ConcurrentHashMap<>();
+
+    InventorySnapshot(Map<String, Map<String, Object>> hosts, Map<String, Map<String, Object>> groups, ParameterResolver resolver) {
+        this.hosts = hosts;
+        this.groups = groups;
+        this.resolver = resolver;
+        // The first host in storage order wins, as the database query the inventory makes would answer.
+        hosts.forEach((id, params) -> {
+            if (params.get("mac") instanceof String mac) {
+                byMac.putIfAbsent(mac, id);
+            }
+            if (params.get("ipaddr") instanceof String ip) {
+                byAddress.putIfAbsent(ip, id);
+            }
+        });
+    }
+
+    /** This copy with host {@code id} stored as {@code params}, or removed when null. */
+    InventorySnapshot withHost(String id, Map<String, Object> params) {
+        return new InventorySnapshot(changed(hosts, id, params), groups, resolver);
+    }
+
+    InventorySnapshot withGroup(String name, Map<String, Object> params) {
+        return new InventorySnapshot(hosts, changed(groups, name, params), resolver);
+    }
+
+    private static Map<String, Map<String, Object>> changed(Map<String, Map<String, Object>> entries, String name,
+            Map<String, Object> params) {
+        Map<String, Map<String, Object>> copy = new LinkedHashMap<>(entries);
+        if (params == null) {
+            copy.remove(name);
+        } else {
+            copy.put(name, params);
+        }
+        return copy;
+    }
+
+    /** True when this copy holds exactly these entries: a reload that changes nothing keeps the resolved parameters. */
+    boolean holds(Map<String, Map<String, Object>> otherHosts, Map<String, Map<String, Object>> otherGroups) {
+        return hosts.equals(otherHosts) && groups.equals(otherGroups);
+    }
+
+    Map<String, String> byMac() {
+        return byMac;
+    }
+
+    Map<String, String> byAddress() {
+        return byAddress;
+    }
+
+    /** `params=all` of a stored host, as the inventory resolves it, but from this copy. */
+    Optional<Map<String, Object>> resolve(String hostId) {
+        Map<String, Object> own = hosts.get(hostId);
+        if (own == null) {
+            return Optional.empty(); // not remembered: a storm of unknown machines would fill the map
+        }
+        return resolved.computeIfAbsent(hostId,
+                id -> Optional.of(Collections.unmodifiableMap(resolver.resolveHost(id, own, this::groups))));
+    }
+
+    private Map<String, Map<String, Object>> groups(Collection<String> names) {
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+        for (String name : names) {
+            Map<String, Object> g = groups.get(name);
+            if (g != null) {
+                found.put(name, g);
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,127 @@
+package org.bergenholm.dhcp;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.bergenholm.inventory.HostLookup;
+import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.ParameterResolver;
+import org.bergenholm.store.ParameterStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts and groups held in memory for DHCP, so that answering a packet never waits on the
+ * database. Writes made through this appliance reach the view before the API answers (the
+ * stores tell it); writes by another appliance sharing the database, or straight into it, are
+ * seen at the next reload, at most {@code refresh} later (5 s in service). mongo-java-server has
+ * no change streams, so polling is the one way that works on both databases. While the database
+ * is down the view keeps its last state and DHCP keeps answering from it.
+ */
+final class InventoryView implements HostLookup, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InventoryView.class);
+
+    private final ParameterStore hostStore;
+    private final ParameterStore groupStore;
+    private final ParameterResolver resolver;
+    private final Consumer<String> hostWritten = this::hostWritten;
+    private final Consumer<String> groupWritten = this::groupWritten;
+    private final ScheduledExecutorService reloader;
+    private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
+    private volatile InventorySnapshot snapshot;
+    /** Writes seen while a reload reads the database, replayed onto what it read; null when no reload runs. */
+    private List<Runnable> duringReload;
+
+    InventoryView(Inventory inventory, Duration refresh) {
+        this.hostStore = inventory.hosts();
+        this.groupStore = inventory.groups();
+        this.resolver = new ParameterResolver(inventory.renderer());
+        this.snapshot = new InventorySnapshot(Map.of(), Map.of(), resolver);
+        hostStore.addWriteListener(hostWritten);
+        groupStore.addWriteListener(groupWritten);
+        reload();
+        this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "inventory-view");
+            t.setDaemon(true);
+            return t;
+        });
+        reloader.scheduleWithFixedDelay(this::reload, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads all hosts and groups; on failure keeps what it had. */
+    void reload() {
+        synchronized (this) {
+            duringReload = new ArrayList<>();
+        }
+        try {
+            Map<String, Map<String, Object>> groups = groupStore.all();
+            Map<String, Map<String, Object>> hosts = hostStore.all();
+            synchronized (this) {
+                if (!snapshot.holds(hosts, groups)) {
+                    snapshot = new InventorySnapshot(hosts, groups, resolver);
+                }
+                duringReload.forEach(Runnable::run);
+            }
+        } catch (RuntimeException e) {
+            warnings.warn("reload", "DHCP inventory view: cannot reload from the database, answering from the last copy: {}",
+                    e.toString());
+        } finally {
+            synchronized (this) {
+                duringReload = null;
+            }
+        }
+    }
+
+    private void hostWritten(String id) {
+        apply(() -> hostStore.get(id), (s, params) -> s.withHost(id, params));
+    }
+
+    private void groupWritten(String name) {
+        apply(() -> groupStore.get(name), (s, params) -> s.withGroup(name, params));
+    }
+
+    private void apply(java.util.function.Supplier<Optional<Map<String, Object>>> read,
+            java.util.function.BiFunction<InventorySnapshot, Map<String, Object>, InventorySnapshot> change) {
+        Map<String, Object> params;
+        try {
+            params = read.get().orElse(null);
+        } catch (RuntimeException e) {
+            return; // the write itself succeeded a moment ago; the next reload brings it
+        }
+        Runnable update = () -> snapshot = change.apply(snapshot, params);
+        synchronized (this) {
+            update.run();
+            if (duringReload != null) {
+                duringReload.add(update);
+            }
+        }
+    }
+
+    @Override
+    public Optional<Map<String, Object>> resolve(String hostId) {
+        return snapshot.resolve(hostId);
+    }
+
+    @Override
+    public Optional<String> hostIdByMac(String mac) {
+        return Optional.ofNullable(snapshot.byMac().get(mac));
+    }
+
+    @Override
+    public Optional<String> hostIdByAddress(String ipv4) {
+        return Optional.ofNullable(snapshot.byAddress().get(ipv4));
+    }
+
+    @Override
+    public void close() {
+        reloader.shutdownNow();
+        hostStore.removeWriteListener(hostWritten);
+        groupStore.removeWriteListener(groupWritten);
+    }
+}

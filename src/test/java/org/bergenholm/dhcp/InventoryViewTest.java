@@ -1,0 +1,100 @@
+package org.bergenholm.dhcp;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bergenholm.inventory.Inventory;
+import org.bergenholm.render.TemplateRenderer;
+import org.bergenholm.store.Database;
+import org.bergenholm.store.ParameterStore;
+import org.bergenholm.store.TemplateStore;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DHCP's in-memory copy of the inventory on the embedded database: current at once for our writes, within the refresh for others'. */
+class InventoryViewTest {
+    private static final Duration REFRESH = Duration.ofMillis(300);
+    @TempDir Path dir;
+    private Database db;
+    private Inventory inventory;
+    private InventoryView view;
+
+    @BeforeEach
+    void start() {
+        db = Database.embedded(dir);
+        inventory = new Inventory(new ParameterStore(db, "hosts"), new ParameterStore(db, "groups"), new TemplateStore(db),
+                new TemplateRenderer(), (host, step, details) -> { });
+        inventory.groups().create("rack", Map.of("dhcp_bootfile", "rack.efi", "site", "north"));
+        inventory.hosts().create("old", Map.of("mac", "52:54:00:00:00:01", "groups", List.of("rack")));
+        view = new InventoryView(inventory, REFRESH);
+    }
+
+    /** A view that reloads only once an hour: what it knows at once came from the write listeners. */
+    private InventoryView listeningOnly() {
+        view.close();
+        view = new InventoryView(inventory, Duration.ofHours(1));
+        return view;
+    }
+
+    @AfterEach
+    void stop() {
+        view.close();
+        db.close();
+    }
+
+    @Test
+    void loadsWhatIsStoredAndResolvesGroupsAndTemplates() {
+        inventory.hosts().create("templated", Map.of("ipaddr", "10.0.0.9", "greeting", "{{ site }}-{{ uuid }}"));
+        assertEquals(Optional.of("old"), view.hostIdByMac("52:54:00:00:00:01"));
+        assertEquals("rack.efi", view.resolve("old").orElseThrow().get("dhcp_bootfile"));
+        assertEquals(inventory.resolve("old"), view.resolve("old"), "the view resolves as the inventory does");
+        assertEquals(Optional.of("templated"), view.hostIdByAddress("10.0.0.9"));
+        assertEquals(inventory.resolve("templated"), view.resolve("templated"));
+        assertEquals(Optional.empty(), view.resolve("nobody"));
+    }
+
+    @Test
+    void writesThroughThisApplianceAreSeenBeforeTheWriteReturns() {
+        InventoryView view = listeningOnly();
+        inventory.hosts().create("new", Map.of("mac", "52:54:00:00:00:02", "ipaddr", "10.0.0.2", "groups", List.of("rack")));
+        assertEquals(Optional.of("new"), view.hostIdByMac("52:54:00:00:00:02"));
+        assertEquals(Optional.of("new"), view.hostIdByAddress("10.0.0.2"));
+        inventory.groups().replace("rack", Map.of("dhcp_bootfile", "other.efi"));
+        assertEquals("other.efi", view.resolve("new").orElseThrow().get("dhcp_bootfile"), "a group change reaches its hosts");
+        inventory.hosts().replace("new", Map.of("mac", "52:54:00:00:00:03"));
+        assertEquals(Optional.empty(), view.hostIdByMac("52:54:00:00:00:02"), "the old MAC no longer names the host");
+        assertEquals(Optional.of("new"), view.hostIdByMac("52:54:00:00:00:03"));
+        assertEquals(Optional.empty(), view.hostIdByAddress("10.0.0.2"));
+        inventory.hosts().delete("new");
+        assertEquals(Optional.empty(), view.hostIdByMac("52:54:00:00:00:03"));
+    }
+
+    @Test
+    void writesStraightIntoTheDatabaseAreSeenWithinTheRefreshPeriod() throws Exception {
+        // As another appliance sharing the database would write: not through this process's stores.
+        db.mongo().getCollection("hosts").insertOne(new Document("_id", "elsewhere").append("mac", "52:54:00:00:00:04"));
+        db.mongo().getCollection("groups").replaceOne(new Document("_id", "rack"), new Document("_id", "rack")
+                .append("dhcp_bootfile", "edited.efi"));
+        long deadline = System.nanoTime() + REFRESH.toNanos() * 3;
+        while (view.hostIdByMac("52:54:00:00:00:04").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(Optional.of("elsewhere"), view.hostIdByMac("52:54:00:00:00:04"));
+        assertEquals("edited.efi", view.resolve("old").orElseThrow().get("dhcp_bootfile"));
+    }
+
+    @Test
+    void answersFromTheLastCopyWhileTheDatabaseIsGone() throws Exception {
+        db.close();
+        Thread.sleep(REFRESH.toMillis() * 2); // reloads fail meanwhile
+        assertEquals(Optional.of("old"), view.hostIdByMac("52:54:00:00:00:01"));
+        assertEquals("rack.efi", view.resolve("old").orElseThrow().get("dhcp_bootfile"));
+    }
+}
