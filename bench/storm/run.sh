@@ -94,6 +94,8 @@ gen cold
 cpu1=$(cpu_seconds $app)
 gen warm
 cpu2=$(cpu_seconds $app)
+# The appliance's own counters (DHCP packets by outcome: answered, dropped as stale or over the backlog...).
+ip netns exec $cli curl -sf http://10.80.0.1/metrics | grep -E '^bergenholm_(dhcp|tftp)' > "$out/appliance-metrics.txt" || true
 rss_kb=$(awk '/VmHWM/ { print $2 }' /proc/$app/status)
 awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v r="$rss_kb" 'BEGIN {
     printf "{\"cpu_cold\": %.2f, \"cpu_warm\": %.2f, \"peak_rss_kb\": %d}\n", b - a, c - b, r }' > "$out/appliance-process.json"
