@@ -79,14 +79,15 @@ public final class Appliance implements AutoCloseable {
             health.add("database", database::ping);
             this.images = new ImageCache(config.dataDir().resolve("images"), config.images());
             metrics.bindImageEvictions(images.evictions());
+            java.nio.file.Path bootRoot = BootAssets.chooseRoot(config.bootAssets());
             Auth auth = Auth.start(config.auth(), database, config.dataDir(), inventory, installTokens);
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
                     new CachingImageServer(images, config.images(), metrics.counting(events)), images, power, health, metrics,
-                    BootAssets.chooseRoot(config.bootAssets()), auth, org.bergenholm.http.HttpLimits.defaults());
+                    bootRoot, auth, org.bergenholm.http.HttpLimits.defaults());
             http.start();
             health.add("http", () -> true);
             this.sightings = new ClientSightings(new CachingHostLookup(inventory, HOST_LOOKUP_TTL));
-            this.tftp = config.tftp() == null ? null : startTftp(config, inventory);
+            this.tftp = config.tftp() == null ? null : startTftp(config, bootRoot);
             if (tftp != null) {
                 metrics.bindTftp(tftp.counters());
                 health.add("tftp", () -> true);
@@ -109,8 +110,8 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    private TftpServer startTftp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
-        TftpServer server = new TftpServer(config.tftp(), BootAssets.chooseRoot(config.bootAssets()), events, sightings);
+    private TftpServer startTftp(ApplianceConfig config, java.nio.file.Path bootRoot) throws java.io.IOException {
+        TftpServer server = new TftpServer(config.tftp(), bootRoot, events, sightings);
         try {
             server.start();
         } catch (java.io.IOException e) {

@@ -43,7 +43,7 @@ final class AdminToken {
             }
             log.info("API authentication on; registered the admin token kept in {}", file);
         } else {
-            secret = Secrets.random();
+            secret = RandomSecrets.random();
             write(file, secret);
             log.info("API authentication on; wrote a new admin token to {} (use it as 'Authorization: Bearer', or bergenholm --token)", file);
         }

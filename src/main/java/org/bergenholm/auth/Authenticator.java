@@ -46,7 +46,7 @@ public final class Authenticator {
         String scheme = authorization.substring(0, space);
         String value = authorization.substring(space + 1).trim();
         if (scheme.equalsIgnoreCase("Bearer")) {
-            return store.tokenName(Secrets.sha256(value)).map(name -> "token " + name);
+            return store.tokenName(RandomSecrets.sha256(value)).map(name -> "token " + name);
         }
         if (!scheme.equalsIgnoreCase("Basic")) {
             return Optional.empty();
@@ -100,13 +100,13 @@ public final class Authenticator {
 
     /** A new token's secret, or empty when the name is taken. The secret is not kept anywhere. */
     Optional<String> createToken(String name, Instant now) {
-        String secret = Secrets.random();
-        return store.addToken(name, Secrets.sha256(secret), now) ? Optional.of(secret) : Optional.empty();
+        String secret = RandomSecrets.random();
+        return store.addToken(name, RandomSecrets.sha256(secret), now) ? Optional.of(secret) : Optional.empty();
     }
 
     /** Registers a secret made elsewhere (the admin token file). */
     boolean addTokenSecret(String name, String secret, Instant now) {
-        return store.addToken(name, Secrets.sha256(secret), now);
+        return store.addToken(name, RandomSecrets.sha256(secret), now);
     }
 
     boolean revokeToken(String name) {
@@ -117,9 +117,5 @@ public final class Authenticator {
 
     List<CredentialStore.TokenInfo> tokens() {
         return store.tokens();
-    }
-
-    int cached() {
-        return cache.size();
     }
 }

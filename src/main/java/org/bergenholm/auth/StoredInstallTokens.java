@@ -14,7 +14,7 @@ final class StoredInstallTokens implements InstallTokens {
 
     @Override
     public Optional<String> forHost(String hostId) {
-        return Optional.of(store.get(hostId).orElseGet(() -> store.issue(hostId, Secrets.random())));
+        return Optional.of(store.get(hostId).orElseGet(() -> store.issue(hostId, RandomSecrets.random())));
     }
 
     @Override
@@ -24,6 +24,6 @@ final class StoredInstallTokens implements InstallTokens {
 
     /** True when {@code presented} is the host's current token. */
     boolean accepts(String hostId, String presented) {
-        return presented != null && store.get(hostId).map(t -> Secrets.same(t, presented)).orElse(false);
+        return presented != null && store.get(hostId).map(t -> RandomSecrets.same(t, presented)).orElse(false);
     }
 }

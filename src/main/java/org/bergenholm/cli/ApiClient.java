@@ -157,7 +157,7 @@ public final class ApiClient {
     }
 
     /** The URL as shown in messages, without any user:password@ part. */
-    private static String shown(String url) {
+    static String shown(String url) {
         return url.replaceFirst("//[^/@]*@", "//");
     }
 

@@ -47,24 +47,23 @@ final class HostEventsCommand extends ClientCommand {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /** One line per event; details masked once as a whole, so nested maps, lists and URL tokens are too. */
     @SuppressWarnings("unchecked")
-    private static String masked(JsonNode object) {
+    static String line(JsonNode event) {
+        JsonNode raw = event.path("details");
+        Map<String, Object> masked = raw.isObject()
+                ? org.bergenholm.inventory.Secrets.masked(JSON.convertValue(raw, Map.class)) : Map.of();
+        List<String> details = new ArrayList<>();
+        masked.forEach((key, value) -> details.add(key + "=" + (value instanceof String text ? text : json(value))));
+        return event.path("time").asText() + "  " + event.path("step").asText()
+                + (details.isEmpty() ? "" : "  " + String.join(" ", details));
+    }
+
+    private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(org.bergenholm.inventory.Secrets.masked(JSON.convertValue(object, Map.class)));
+            return JSON.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String line(JsonNode event) {
-        List<String> details = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> d : (Iterable<Map.Entry<String, JsonNode>>) event.path("details")::fields) {
-            JsonNode value = d.getValue();
-            String shown = org.bergenholm.inventory.Secrets.isSecret(d.getKey()) && !value.isNull() ? org.bergenholm.inventory.Secrets.MASK
-                    : value.isTextual() ? value.asText() : value.isObject() ? masked(value) : value.toString();
-            details.add(d.getKey() + "=" + shown);
-        }
-        return event.path("time").asText() + "  " + event.path("step").asText()
-                + (details.isEmpty() ? "" : "  " + String.join(" ", details));
     }
 }

@@ -17,11 +17,6 @@ public final class ImageCommand {
 
     private ImageCommand() {}
 
-    /** URLs as the server lists them: without user:password@. */
-    static String shown(String url) {
-        return url.replaceFirst("//[^/@]*@", "//");
-    }
-
     static Map<String, JsonNode> entries(ApiClient api) {
         Map<String, JsonNode> byUrl = new LinkedHashMap<>();
         api.getJson("/images", "images").path("images").forEach(e -> byUrl.put(e.path("url").asText(), e));
@@ -71,15 +66,15 @@ public final class ImageCommand {
             ProgressBar bar = System.console() != null ? new ProgressBar(err()) : null;
             int failures = 0;
             for (String url : urls) {
-                JsonNode done = await(api, shown(url), bar);
+                JsonNode done = await(api, ApiClient.shown(url), bar);
                 if (done == null) {
-                    err().println("bergenholm: prefetch " + shown(url) + ": not in the cache (larger than images-cache-max?)");
+                    err().println("bergenholm: prefetch " + ApiClient.shown(url) + ": not in the cache (larger than images-cache-max?)");
                     failures++;
                 } else if (!done.path("complete").asBoolean()) {
-                    err().println("bergenholm: prefetch " + shown(url) + ": " + done.path("error").asText("failed"));
+                    err().println("bergenholm: prefetch " + ApiClient.shown(url) + ": " + done.path("error").asText("failed"));
                     failures++;
                 } else {
-                    out().println("cached " + done.path("size").asLong() + " bytes  " + shown(url));
+                    out().println("cached " + done.path("size").asLong() + " bytes  " + ApiClient.shown(url));
                 }
             }
             return failures == 0 ? 0 : 1;
@@ -118,7 +113,7 @@ public final class ImageCommand {
             String path = url == null ? "/images" : "/images" + ApiClient.query(Map.of("url", url));
             JsonNode answer;
             try {
-                answer = JSON.readTree(api.send("DELETE", path, null, null, url == null ? "purge" : "purge " + shown(url)).body());
+                answer = JSON.readTree(api.send("DELETE", path, null, null, url == null ? "purge" : "purge " + ApiClient.shown(url)).body());
             } catch (java.io.IOException e) {
                 throw new ClientException("purge: the server answered something that is not JSON");
             }

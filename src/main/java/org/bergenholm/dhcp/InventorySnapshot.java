@@ -11,7 +11,7 @@ import org.bergenholm.inventory.ParameterResolver;
 
 /**
  * One immutable copy of the hosts and groups, indexed the way DHCP asks (by MAC, by reserved
- * address), with resolved parameters computed once per host per copy. A change makes a new copy.
+ * address), with resolved parameters computed once per host. A change makes a new copy; a host write keeps the other hosts' results.
  */
 final class InventorySnapshot {
     private final Map<String, Map<String, Object>> hosts;
@@ -22,6 +22,12 @@ final class InventorySnapshot {
     private final Map<String, Optional<Map<String, Object>>> resolved = new ConcurrentHashMap<>();
 
     InventorySnapshot(Map<String, Map<String, Object>> hosts, Map<String, Map<String, Object>> groups, ParameterResolver resolver) {
+        this(hosts, groups, resolver, Map.of());
+    }
+
+    private InventorySnapshot(Map<String, Map<String, Object>> hosts, Map<String, Map<String, Object>> groups,
+            ParameterResolver resolver, Map<String, Optional<Map<String, Object>>> stillResolved) {
+        resolved.putAll(stillResolved);
         this.hosts = hosts;
         this.groups = groups;
         this.resolver = resolver;
@@ -38,7 +44,10 @@ final class InventorySnapshot {
 
     /** This copy with host {@code id} stored as {@code params}, or removed when null. */
     InventorySnapshot withHost(String id, Map<String, Object> params) {
-        return new InventorySnapshot(changed(hosts, id, params), groups, resolver);
+        // A host resolves from its own parameters and the groups only: the other hosts' results still hold.
+        Map<String, Optional<Map<String, Object>>> others = new HashMap<>(resolved);
+        others.remove(id);
+        return new InventorySnapshot(changed(hosts, id, params), groups, resolver, others);
     }
 
     InventorySnapshot withGroup(String name, Map<String, Object> params) {

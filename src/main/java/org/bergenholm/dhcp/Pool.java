@@ -71,8 +71,10 @@ public record Pool(InetAddress first, InetAddress last, InetAddress netmask, Ine
         }
     }
 
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     static InetAddress ipv4(String s) {
-        if (!s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (!DOTTED_QUAD.matcher(s).matches()) {
             throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
         }
         try {

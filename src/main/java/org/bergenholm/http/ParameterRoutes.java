@@ -57,10 +57,12 @@ final class ParameterRoutes {
             }
             case "PUT" -> {
                 Map<String, Object> params = Exchanges.jsonObject(r.exchange());
-                store.get(name).ifPresent(old -> Secrets.keepStored(params, old));
-                if (isHost) {
-                    keepLiteralMarks(store, name, params);
-                }
+                store.get(name).ifPresent(old -> {
+                    Secrets.keepStored(params, old);
+                    if (isHost) {
+                        keepLiteralMarks(old, params);
+                    }
+                });
                 if (!store.replace(name, params)) {
                     throw new HttpError(404, singular + " " + name + " not found");
                 }
@@ -99,18 +101,16 @@ final class ParameterRoutes {
      * A value a machine registered stays data after a GET-edit-PUT round trip as long as
      * it is unchanged; a new value is the user's, and renders like any other.
      */
-    private static void keepLiteralMarks(ParameterStore store, String name, Map<String, Object> params) {
-        store.get(name).ifPresent(old -> {
-            List<String> kept = new ArrayList<>();
-            for (String key : ParameterResolver.groupList(old.get(ParameterResolver.LITERAL))) {
-                if (params.containsKey(key) && Objects.equals(params.get(key), old.get(key))) {
-                    kept.add(key);
-                }
+    private static void keepLiteralMarks(Map<String, Object> old, Map<String, Object> params) {
+        List<String> kept = new ArrayList<>();
+        for (String key : ParameterResolver.groupList(old.get(ParameterResolver.LITERAL))) {
+            if (params.containsKey(key) && Objects.equals(params.get(key), old.get(key))) {
+                kept.add(key);
             }
-            if (!kept.isEmpty()) {
-                params.put(ParameterResolver.LITERAL, kept);
-            }
-        });
+        }
+        if (!kept.isEmpty()) {
+            params.put(ParameterResolver.LITERAL, kept);
+        }
     }
 
     private void mark(Request r, String name, String installed) {

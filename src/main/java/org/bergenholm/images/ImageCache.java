@@ -222,12 +222,12 @@ public final class ImageCache implements AutoCloseable {
         }
     }
 
-    /** Drops least recently used entries until under the bound; never one being read or refreshed. */
     /** Entries evicted to stay under the size bound since start. */
     public java.util.concurrent.atomic.AtomicLong evictions() {
         return evictions;
     }
 
+    /** Drops least recently used entries until under the bound; never one being read or refreshed. */
     private void evict() {
         while (totalBytes + incomingBytes > config.maxBytes()) {
             Slot victim = null;

@@ -67,7 +67,7 @@ public final class ClientSightings implements HostLookup {
     @Override
     public Optional<String> hostIdByAddress(String ipv4) {
         String mac = macByAddress.get(ipv4);
-        if (mac == null) {
+        if (mac == null && !hostByMac.isEmpty()) { // the ARP table only helps to a MAC DHCP has seen
             mac = arpLookup(ipv4);
         }
         String hostId = mac == null ? null : hostByMac.get(mac);

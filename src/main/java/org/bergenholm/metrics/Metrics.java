@@ -117,7 +117,7 @@ public final class Metrics {
             if (step.startsWith("power ")) {
                 registry.counter("bergenholm.power.operations", "driver", String.valueOf(details.get("driver")),
                         "operation", step.substring(6), "result", details.containsKey("error") ? "error" : "ok").increment();
-            } else if (step.startsWith("kernel ") || step.startsWith("initrd ") || step.startsWith("module ")) {
+            } else if (step.startsWith("kernel ") || step.startsWith("initrd ")) {
                 boolean served = step.endsWith(" served");
                 registry.counter("bergenholm.images.requests", "cache",
                         served ? String.valueOf(details.get("cache")) : "failed").increment();

@@ -40,9 +40,6 @@ final class PythonRepr {
             }
             return b.append('}').toString();
         }
-        if (value instanceof Object[] array) { // String.split() in a template: a list, as Python's split() gives
-            return repr(java.util.Arrays.asList(array));
-        }
         if (value instanceof Iterable<?> list) {
             StringBuilder b = new StringBuilder("[");
             Iterator<?> it = list.iterator();

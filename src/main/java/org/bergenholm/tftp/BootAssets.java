@@ -25,10 +25,14 @@ public final class BootAssets {
      */
     public static List<Path> trustedLinkTargets(Path root) {
         try {
-            return root.toRealPath().equals(SYSTEM) ? List.of(Path.of("/boot")) : List.of();
+            return trustedFor(root.toRealPath());
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    private static List<Path> trustedFor(Path realRoot) {
+        return realRoot.equals(SYSTEM) ? List.of(Path.of("/boot")) : List.of();
     }
 
     /**
@@ -87,7 +91,7 @@ public final class BootAssets {
         } catch (IOException e) {
             throw new TftpException(2, "access violation");
         }
-        if (!real.startsWith(rootReal) && trustedLinkTargets(rootReal).stream().noneMatch(real::startsWith)) {
+        if (!real.startsWith(rootReal) && trustedFor(rootReal).stream().noneMatch(real::startsWith)) {
             throw new TftpException(2, "access violation");
         }
         if (!Files.isRegularFile(real)) {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PacketRoundTripTest {
     @Test
     void pxeRequestFieldsSurviveTheWire() {
-        DHCPPacket p = pxe(DhcpRequest.REQUEST, "52:54:00:AB:cd:01", 0x1234);
+        DHCPPacket p = pxe(DhcpRequest.REQUEST, "52:54:00:AB:cd:01", 7); // an arch unlike the xid (0x1234), so a swap shows
         p.setOptionRaw((byte) 97, new byte[] {0, 0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66,
                 (byte) 0x88, (byte) 0x99, (byte) 0xaa, (byte) 0xbb, (byte) 0xcc, (byte) 0xdd, (byte) 0xee, (byte) 0xff});
         p.setOptionAsInetAddress((byte) 50, ip("10.1.2.3"));
@@ -20,7 +20,7 @@ class PacketRoundTripTest {
         assertEquals("52:54:00:ab:cd:01", r.mac());
         assertEquals(0x1234, r.xid());
         assertEquals(DhcpRequest.REQUEST, r.messageType());
-        assertEquals(0x1234, r.arch());
+        assertEquals(7, r.arch());
         assertTrue(r.isPxeClient());
         assertFalse(r.isIpxe());
         assertEquals("00112233-4455-6677-8899-aabbccddeeff", r.uuid());

@@ -8,10 +8,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random secrets and their digests. */
-final class Secrets {
+final class RandomSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
+    private RandomSecrets() {
     }
 
     /** 256 random bits, URL-safe (they go into URLs and headers as they are). */
