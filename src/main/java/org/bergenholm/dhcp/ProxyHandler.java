@@ -41,8 +41,10 @@ final class ProxyHandler implements DhcpHandler {
         } else if (!in.bootServerPort() && req.messageType() == DhcpRequest.DISCOVER) {
             replyType = DhcpRequest.OFFER;
         } else if (!in.bootServerPort() && req.messageType() == DhcpRequest.REQUEST
-                && (req.serverId() == null || req.serverId().equals(server))) {
-            // A REQUEST naming another server belongs to that server's exchange; answering it would race its ACK.
+                && req.requestedAddress() == null && (req.serverId() == null || req.serverId().equals(server))) {
+            // A REQUEST asking for an address, or naming another server, belongs to the DHCP server's
+            // exchange: our address-less ACK would race its ACK, and a client taking ours first DECLINEs
+            // the lease. That holds even when the DHCP server shares our address (same box).
             replyType = DhcpRequest.ACK;
         } else {
             return ignore(req, "message type " + req.messageType() + " is not ours to answer");
