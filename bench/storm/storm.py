@@ -53,26 +53,42 @@ class Failure(Exception):
 
 # ---------------------------------------------------------------- DHCP
 
-class Dhcp(asyncio.DatagramProtocol):
-    """One socket on :68 for every simulated machine; replies are routed to waiters by xid."""
+class Dhcp:
+    """One socket on :68 for every simulated machine; replies are routed to waiters by xid.
 
-    def __init__(self):
+    Read with a reader callback that drains the socket: asyncio's datagram transport reads one
+    datagram per loop iteration, and with a thousand HTTP streams in the loop an iteration takes
+    long enough that broadcast answers queued in the socket for tens of seconds (seen in packet
+    captures: every OFFER/ACK reached this namespace within milliseconds, machines still timed out).
+    """
+
+    def __init__(self, sock):
+        self.sock = sock
         self.waiters = {}
-        self.transport = None
+        sock.setblocking(False)
+        asyncio.get_running_loop().add_reader(sock.fileno(), self.drain)
 
-    def connection_made(self, transport):
-        self.transport = transport
+    def send(self, pkt):
+        try:
+            self.sock.sendto(pkt, ("255.255.255.255", 67))
+        except (BlockingIOError, InterruptedError):
+            pass  # lost like a packet on the wire; the machine retransmits
 
-    def datagram_received(self, data, addr):
+    def drain(self):
+        while True:
+            try:
+                data = self.sock.recv(2048)
+            except (BlockingIOError, InterruptedError):
+                return
+            self.datagram_received(data)
+
+    def datagram_received(self, data):
         if len(data) < 240 or data[0] != 2 or data[236:240] != MAGIC:
             return
         xid = struct.unpack("!I", data[4:8])[0]
         q = self.waiters.get(xid)
         if q is not None:
             q.put_nowait(parse_reply(data))
-
-    def error_received(self, exc):
-        pass
 
 
 def parse_reply(data):
@@ -145,7 +161,7 @@ async def dhcp_once(dhcp, mac, arch, uuid, ipxe):
                     pkt = dhcp_packet(1, xid, mac, arch, uuid, ipxe, secs)
                 else:
                     pkt = dhcp_packet(3, xid, mac, arch, uuid, ipxe, secs, offer["yiaddr"], offer["server_id"])
-                dhcp.transport.sendto(pkt, ("255.255.255.255", 67))
+                dhcp.send(pkt)
                 want = 2 if phase == "discover" else 5
                 reply = await wait_for_type(q, want, timeout)
                 if reply is not None:
@@ -401,7 +417,6 @@ def percentile(values, p):
 
 
 async def run(args):
-    loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
@@ -409,7 +424,7 @@ async def run(args):
     sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, args.iface.encode())
     sock.bind(("0.0.0.0", 68))
-    _, dhcp = await loop.create_datagram_endpoint(Dhcp, sock=sock)
+    dhcp = Dhcp(sock)
     drops0 = udp_receive_buffer_errors()
     t0 = time.monotonic()
     recs = await asyncio.gather(*(machine(i, args, dhcp, t0) for i in range(args.first, args.first + args.n)))
