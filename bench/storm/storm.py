@@ -8,18 +8,21 @@ Each machine does what PXE firmware and then iPXE do, in order:
   script     HTTP GET of the script URL the DHCP boot file names (${uuid} replaced)
   initrd, kernel  HTTP GET of the URLs on the script's initrd/kernel lines, SHA-256 verified
 
-All machines start within the first --spread seconds (a power-on storm). The DHCP socket is shared: every
-request sets the broadcast flag, so replies come back as broadcasts and are matched by xid. TFTP and HTTP
+All machines start within the first --spread seconds (a power-on storm), split over --procs generator
+processes. Each process has one DHCP socket for its machines: every request sets the broadcast flag, so
+replies come back as broadcasts to every process and are matched by xid. TFTP and HTTP
 leave from this namespace's own address (one host plays all machines), which is why the appliance runs
 with a high --tftp-max-per-client.
 
   storm.py hosts --api URL --n N --group G         register N hosts (UUIDs as storm.py derives them)
-  storm.py run --n N --server IP --iface IF --kernel-sha S --initrd-sha S --out FILE.json
+  storm.py reservations --n N --first-address IP  dnsmasq dhcp-host lines, one address per machine
+  storm.py run --n N --server IP --iface IF --kernel-sha S --initrd-sha S --out FILE.json [--procs P]
 """
 import argparse
 import asyncio
 import hashlib
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -258,6 +261,13 @@ async def tftp_get(server, filename, blksize=1432):
 
 # ---------------------------------------------------------------- HTTP
 
+async def off_loop(sink, chunk):
+    """Runs sink(chunk) on a worker thread (hashlib lets go of the GIL for large buffers). Hashing a
+    thousand images in the event loop made each turn of it so long that lock-step TFTP of the machines
+    still at that step advanced one block per turn: 500 transfers went 40 s without one finishing."""
+    await asyncio.get_running_loop().run_in_executor(None, sink, chunk)
+
+
 async def http_get(url, sink, read_timeout=30):
     """GET with HTTP/1.1 and Connection: close; the body goes to sink(bytes). Returns the byte count."""
     if not url.startswith("http://"):
@@ -288,7 +298,7 @@ async def http_get(url, sink, read_timeout=30):
                 if size == 0:
                     break
                 chunk = await asyncio.wait_for(reader.readexactly(size), read_timeout)
-                sink(chunk)
+                await off_loop(sink, chunk)
                 n += size
                 await reader.readline()
         elif "content-length" in headers:
@@ -297,7 +307,7 @@ async def http_get(url, sink, read_timeout=30):
                 chunk = await asyncio.wait_for(reader.read(min(left, 1 << 20)), read_timeout)
                 if not chunk:
                     raise Failure(f"short body for {url}: {left} bytes missing")
-                sink(chunk)
+                await off_loop(sink, chunk)
                 n += len(chunk)
                 left -= len(chunk)
         else:
@@ -305,7 +315,7 @@ async def http_get(url, sink, read_timeout=30):
                 chunk = await asyncio.wait_for(reader.read(1 << 20), read_timeout)
                 if not chunk:
                     break
-                sink(chunk)
+                await off_loop(sink, chunk)
                 n += len(chunk)
         return n
     finally:
@@ -416,21 +426,59 @@ def percentile(values, p):
     return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
 
 
-async def run(args):
+def dhcp_socket(iface):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # SO_REUSEADDR lets every generator process bind :68; each receives every broadcast answer.
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     # SO_RCVBUF is capped by net.core.rmem_max (208 KiB): too small for hundreds of answers at once.
     sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, args.iface.encode())
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, iface.encode())
     sock.bind(("0.0.0.0", 68))
-    dhcp = Dhcp(sock)
+    return sock
+
+
+async def run_part(args, first, n, t0, path):
+    """One generator process: machines first..first+n-1, all timed from the shared wall-clock start t0."""
+    dhcp = Dhcp(dhcp_socket(args.iface))
+    await asyncio.sleep(max(0.0, t0 - time.time()))
+    start = time.monotonic() - (time.time() - t0)
+    recs = await asyncio.gather(*(machine(i, args, dhcp, start) for i in range(first, first + n)))
+    with open(path, "w") as f:
+        json.dump(recs, f)
+
+
+def part_main(args, first, n, t0, path):
+    random.seed()  # a forked process inherits its parent's generator: reseed, or every process draws the same xids
+    asyncio.run(run_part(args, first, n, t0, path))
+
+
+def run(args):
+    """Splits the machines over --procs processes. One process playing a thousand machines is a poor
+    stand-in for a thousand CPUs: while it hashed images its event loop took so long per turn that
+    lock-step TFTP crawled at one block per turn, whichever server answered."""
     drops0 = udp_receive_buffer_errors()
-    t0 = time.monotonic()
-    recs = await asyncio.gather(*(machine(i, args, dhcp, t0) for i in range(args.first, args.first + args.n)))
-    total = time.monotonic() - t0
+    t0 = time.time() + 1.0
+    procs, paths, first = [], [], args.first
+    for j in range(args.procs):
+        n = args.n // args.procs + (1 if j < args.n % args.procs else 0)
+        paths.append(f"{args.out}.part{j}")
+        procs.append(multiprocessing.Process(target=part_main, args=(args, first, n, t0, paths[-1])))
+        first += n
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    recs = []
+    for path, p in zip(paths, procs):
+        if p.exitcode != 0:
+            raise SystemExit(f"storm.py: generator process for {path} failed (exit {p.exitcode})")
+        with open(path) as f:
+            recs.extend(json.load(f))
+        os.remove(path)
+    total = time.time() - t0
     failures = [r for r in recs if r["error"]]
-    summary = {"label": args.label, "machines": args.n, "failures": len(failures),
+    summary = {"label": args.label, "machines": args.n, "failures": len(failures), "procs": args.procs,
                "seconds": round(max((r.get("done", 0) for r in recs), default=0), 3), "wall": round(total, 3),
                "udp_receive_buffer_errors": udp_receive_buffer_errors() - drops0, "steps": {}}
     for st in STEPS:
@@ -455,6 +503,13 @@ def register_hosts(args):
         call("POST", f"/hosts/{uuid_of(i)}", {"groups": [args.group], "ipxe_script": "linux.ipxe"})
 
 
+def reservations(args):
+    """dnsmasq dhcp-host lines giving machine i its own address: the reference stack's best case."""
+    base = struct.unpack("!I", socket.inet_aton(args.first_address))[0]
+    for i in range(args.first, args.first + args.n):
+        print(f"{mac_of(i).hex(':')},{socket.inet_ntoa(struct.pack('!I', base + i - args.first))}")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -463,6 +518,8 @@ def main():
     h.add_argument("--group", default="storm")
     h.add_argument("--kernel-url", required=True)
     h.add_argument("--initrd-url", required=True)
+    v = sub.add_parser("reservations")
+    v.add_argument("--first-address", required=True)
     r = sub.add_parser("run")
     r.add_argument("--server", required=True)
     r.add_argument("--iface", required=True)
@@ -470,21 +527,24 @@ def main():
     r.add_argument("--initrd-sha", required=True)
     r.add_argument("--loader", action="append", default=[], help="NAME=PATH of a boot file, to verify TFTP")
     r.add_argument("--spread", type=float, default=1.0)
+    r.add_argument("--procs", type=int, default=4, help="generator processes the machines are split over")
     r.add_argument("--label", default="storm")
     r.add_argument("--out", required=True)
-    for s in (h, r):
+    for s in (h, r, v):
         s.add_argument("--n", type=int, required=True)
         s.add_argument("--first", type=int, default=1)
     args = p.parse_args()
     if args.cmd == "hosts":
         register_hosts(args)
+    elif args.cmd == "reservations":
+        reservations(args)
     else:
         args.loader_sha = {}
         for spec in args.loader:
             name, path = spec.split("=", 1)
             with open(path, "rb") as f:
                 args.loader_sha[name] = hashlib.sha256(f.read()).hexdigest()
-        asyncio.run(run(args))
+        run(args)
 
 
 if __name__ == "__main__":
