@@ -261,13 +261,6 @@ async def tftp_get(server, filename, blksize=1432):
 
 # ---------------------------------------------------------------- HTTP
 
-async def off_loop(sink, chunk):
-    """Runs sink(chunk) on a worker thread (hashlib lets go of the GIL for large buffers). Hashing a
-    thousand images in the event loop made each turn of it so long that lock-step TFTP of the machines
-    still at that step advanced one block per turn: 500 transfers went 40 s without one finishing."""
-    await asyncio.get_running_loop().run_in_executor(None, sink, chunk)
-
-
 async def http_get(url, sink, read_timeout=30):
     """GET with HTTP/1.1 and Connection: close; the body goes to sink(bytes). Returns the byte count."""
     if not url.startswith("http://"):
@@ -298,7 +291,7 @@ async def http_get(url, sink, read_timeout=30):
                 if size == 0:
                     break
                 chunk = await asyncio.wait_for(reader.readexactly(size), read_timeout)
-                await off_loop(sink, chunk)
+                sink(chunk)
                 n += size
                 await reader.readline()
         elif "content-length" in headers:
@@ -307,7 +300,7 @@ async def http_get(url, sink, read_timeout=30):
                 chunk = await asyncio.wait_for(reader.read(min(left, 1 << 20)), read_timeout)
                 if not chunk:
                     raise Failure(f"short body for {url}: {left} bytes missing")
-                await off_loop(sink, chunk)
+                sink(chunk)
                 n += len(chunk)
                 left -= len(chunk)
         else:
@@ -315,7 +308,7 @@ async def http_get(url, sink, read_timeout=30):
                 chunk = await asyncio.wait_for(reader.read(1 << 20), read_timeout)
                 if not chunk:
                     break
-                await off_loop(sink, chunk)
+                sink(chunk)
                 n += len(chunk)
         return n
     finally:
