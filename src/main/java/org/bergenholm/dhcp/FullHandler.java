@@ -107,14 +107,18 @@ final class FullHandler implements DhcpHandler {
             // As ISC dhcpd does when its lease database update fails: no answer. The client retransmits and keeps
             // any address it has; a NAK would make a renewing client drop an address that is still its own.
             counters.errors().incrementAndGet();
-            log.debug("DHCP no ack mac={} xid={} iface={} address={}: lease not stored", req.mac(), Integer.toHexString(req.xid()),
-                    req.iface(), wanted.getHostAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("DHCP no ack mac={} xid={} iface={} address={}: lease not stored", req.mac(), Integer.toHexString(req.xid()),
+                        req.iface(), wanted.getHostAddress());
+            }
             return Optional.empty();
         }
         if (binding == LeaseAllocator.Binding.REFUSED) {
             counters.naks().incrementAndGet();
-            log.debug("DHCP nak mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
-                    wanted.getHostAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("DHCP nak mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
+                        wanted.getHostAddress());
+            }
             events.record(host.timeline(req), "dhcp nak", Map.of("mac", req.mac(), "address", wanted.getHostAddress()));
             return Optional.of(Outgoing.to(in, Replies.nak(in.packet(), server), ports));
         }
@@ -126,8 +130,10 @@ final class FullHandler implements DhcpHandler {
         DhcpRequest req = in.request();
         BootAnswer boot = policy.decide(req, host).orElse(null);
         DHCPPacket reply = Replies.lease(in.packet(), type, server, address, pool, boot);
-        log.debug("DHCP {} mac={} xid={} iface={} address={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
-                req.iface(), address.getHostAddress(), req.arch(), boot == null ? "-" : boot.bootFile());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP {} mac={} xid={} iface={} address={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
+                    req.iface(), address.getHostAddress(), req.arch(), boot == null ? "-" : boot.bootFile());
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("mac", req.mac());
         details.put("address", address.getHostAddress());
@@ -156,8 +162,10 @@ final class FullHandler implements DhcpHandler {
         }
         counters.releases().incrementAndGet();
         leases.release(req.mac(), req.ciaddr());
-        log.debug("DHCP release mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
-                req.ciaddr().getHostAddress());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP release mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
+                    req.ciaddr().getHostAddress());
+        }
         return Optional.empty();
     }
 
@@ -165,7 +173,9 @@ final class FullHandler implements DhcpHandler {
         DhcpRequest req = in.request();
         HostMatch host = policy.host(req);
         counters.acks().incrementAndGet();
-        log.debug("DHCP inform ack mac={} xid={} iface={}", req.mac(), Integer.toHexString(req.xid()), req.iface());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP inform ack mac={} xid={} iface={}", req.mac(), Integer.toHexString(req.xid()), req.iface());
+        }
         return Optional.of(Outgoing.to(in, Replies.inform(in.packet(), server, pool, policy.decide(req, host).orElse(null)), ports));
     }
 
@@ -190,7 +200,9 @@ final class FullHandler implements DhcpHandler {
 
     private Optional<Outgoing> ignore(DhcpRequest req, String why) {
         counters.ignored().incrementAndGet();
-        log.debug("DHCP ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        }
         return Optional.empty();
     }
 }

@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
  * gets a NAK and starts over). One exception, for speed and for outages: a REQUEST renewing a
  * binding whose stored expiry is still more than half a lease away is acknowledged from memory
  * and its new expiry written afterwards. That is safe because the client renews again at half
- * the lease (T1), which is before the stored expiry, and that renewal is written first.
+ * the lease (T1), which is before the stored expiry, and that renewal is written first. The
+ * write afterwards is skipped while the new expiry is at most an eighth of a lease past the
+ * stored one (iPXE asking seconds after the firmware did, a client rebooting): the stored
+ * lease then still covers the client past its rebinding time (T2, seven eighths), and the
+ * embedded database's conditional update reads the whole collection, so a write per renewal
+ * was most of the database's work under a storm.
  *
  * <p>The table reloads from the database every {@code refresh} (bindings made by other
  * appliances). While the database is down, DISCOVERs are still offered from memory, in-table
@@ -40,6 +45,8 @@ public final class LeaseAllocator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseAllocator.class);
     /** After a failed write, how long binds answer "cannot store" at once instead of each waiting on the driver. */
     private static final long RETRY_NANOS = 1_000_000_000L;
+    /** A renewal acknowledged from memory is stored once its expiry is more than 1/STORED_LAG of a lease past the stored one. */
+    private static final int STORED_LAG = 8;
 
     /** The outcome of a REQUEST's binding. */
     public enum Binding { BOUND, REFUSED, UNSTORED }
@@ -134,7 +141,9 @@ public final class LeaseAllocator implements AutoCloseable {
         if (e != null && e.boundTo(mac) && e.stored() != null
                 && Duration.between(now, e.stored()).getSeconds() * 2 > pool.leaseSeconds()) {
             table.put(n, mac, "bound", expires, e.stored(), true);
-            storeLater(address, n, mac, expires, now);
+            if (Duration.between(e.stored(), expires).getSeconds() * STORED_LAG > pool.leaseSeconds()) {
+                storeLater(address, n, mac, expires, now);
+            }
             return Binding.BOUND;
         }
         if (!mayTryStore()) {
