@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,6 +49,11 @@ public final class LeaseAllocator implements AutoCloseable {
     private static final long RETRY_NANOS = 1_000_000_000L;
     /** A renewal acknowledged from memory is stored once its expiry is more than 1/STORED_LAG of a lease past the stored one. */
     private static final int STORED_LAG = 8;
+    /**
+     * New leases waiting for their batch: beyond this the database is far behind and a client would have retransmitted
+     * long before its answer; it gets none now and is served when it asks again.
+     */
+    private static final int MAX_PENDING_INSERTS = 4096;
 
     /** The outcome of a REQUEST's binding. */
     public enum Binding { BOUND, REFUSED, UNSTORED }
@@ -126,17 +133,21 @@ public final class LeaseAllocator implements AutoCloseable {
                 .map(Pool::fromLong);
     }
 
-    /** Binds {@code address} (in the pool's range or reserved in its subnet) to {@code mac}, storing it first. */
-    public Binding bind(String mac, Pool pool, InetAddress address) {
+    /**
+     * Binds {@code address} (in the pool's range or reserved in its subnet) to {@code mac}, storing it first.
+     * The outcome is complete at once when no database write is due; a new address completes when its batch
+     * is stored, on the committing thread, so that no caller waits on the database meanwhile.
+     */
+    public CompletableFuture<Binding> bind(String mac, Pool pool, InetAddress address) {
         if (!pool.sameSubnet(address)) {
-            return Binding.REFUSED;
+            return CompletableFuture.completedFuture(Binding.REFUSED);
         }
         Instant now = clock.instant();
         long n = Pool.toLong(address);
         Instant expires = now.plusSeconds(pool.leaseSeconds());
         LeaseTable.Entry e = table.get(n);
         if (e != null && !e.freeFor(mac, now)) {
-            return Binding.REFUSED;
+            return CompletableFuture.completedFuture(Binding.REFUSED);
         }
         if (e != null && e.boundTo(mac) && e.stored() != null
                 && Duration.between(now, e.stored()).getSeconds() * 2 > pool.leaseSeconds()) {
@@ -144,23 +155,43 @@ public final class LeaseAllocator implements AutoCloseable {
             if (Duration.between(e.stored(), expires).getSeconds() * STORED_LAG > pool.leaseSeconds()) {
                 storeLater(address, n, mac, expires, now);
             }
-            return Binding.BOUND;
+            return CompletableFuture.completedFuture(Binding.BOUND);
+        }
+        boolean insert = e == null || !e.documented();
+        if (insert && inserts.backlog() >= MAX_PENDING_INSERTS) {
+            warnings.warn("backlog", "DHCP: {} new leases wait to be stored; no answer to new bindings until fewer do",
+                    inserts.backlog());
+            return CompletableFuture.completedFuture(Binding.UNSTORED);
         }
         if (!mayTryStore()) {
-            return Binding.UNSTORED;
+            return CompletableFuture.completedFuture(Binding.UNSTORED);
         }
-        boolean stored;
+        String a = address.getHostAddress();
+        if (insert) {
+            // An address without a document is most likely new: one insert, batched. When it has a document after all
+            // (another appliance's, or this client's retransmission), the conditional update decides; it runs on the
+            // commit thread, which holds back the next batch meanwhile: that is the back pressure when appliances race.
+            return inserts.insert(new LeaseStore.Lease(a, n, mac, "bound", expires))
+                    .thenApply(inserted -> inserted || store.claim(a, n, mac, "bound", expires, now))
+                    .handle((stored, ex) -> outcome(stored, ex, address, n, mac, expires));
+        }
+        Boolean stored = null;
+        RuntimeException failure = null;
         try {
-            // An address without a document is most likely new: one insert, batched; otherwise one conditional update.
-            String a = address.getHostAddress();
-            stored = e == null || !e.documented() ? inserts.insert(new LeaseStore.Lease(a, n, mac, "bound", expires))
-                    || store.claim(a, n, mac, "bound", expires, now)
-                    : store.claim(a, n, mac, "bound", expires, now);
-            storeWorked();
+            stored = store.claim(a, n, mac, "bound", expires, now);
         } catch (RuntimeException ex) {
-            storeFailed(ex);
+            failure = ex;
+        }
+        return CompletableFuture.completedFuture(outcome(stored, failure, address, n, mac, expires));
+    }
+
+    private Binding outcome(Boolean stored, Throwable failure, InetAddress address, long n, String mac, Instant expires) {
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            storeFailed(cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
             return Binding.UNSTORED;
         }
+        storeWorked();
         if (stored) {
             table.put(n, mac, "bound", expires, expires, true);
             return Binding.BOUND;

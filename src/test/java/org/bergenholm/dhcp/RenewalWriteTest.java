@@ -41,7 +41,7 @@ class RenewalWriteTest {
 
     private InetAddress bound() {
         InetAddress a = leases.offer(MAC, pool, null, null, x -> false).orElseThrow();
-        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a));
+        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a).join());
         return a;
     }
 
@@ -57,7 +57,7 @@ class RenewalWriteTest {
         Instant stored = storedExpiry(a);
         long updatesBefore = db.commands("findAndModify") + db.commands("update") + db.commands("insert");
         clock.advance(Duration.ofSeconds(LEASE / 8)); // iPXE asking again after the firmware: same MAC, same address
-        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a));
+        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a).join());
         leases.close(); // waits for the writes queued so far
         assertEquals(updatesBefore, db.commands("findAndModify") + db.commands("update") + db.commands("insert"),
                 "no database write for this renewal");
@@ -69,7 +69,7 @@ class RenewalWriteTest {
         InetAddress a = bound();
         Instant stored = storedExpiry(a);
         clock.advance(Duration.ofSeconds(LEASE / 8 + 1));
-        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a));
+        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a).join());
         leases.close();
         assertEquals(stored.plusSeconds(LEASE / 8 + 1), storedExpiry(a));
     }
@@ -79,12 +79,12 @@ class RenewalWriteTest {
         InetAddress a = bound();
         Instant stored = storedExpiry(a);
         clock.advance(Duration.ofSeconds(LEASE / 2 + 1));
-        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a));
+        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a).join());
         assertEquals(stored.plusSeconds(LEASE / 2 + 1), storedExpiry(a), "stored when bind returns, before any close");
         // The next renewal a moment later is measured against that new stored expiry: nothing to write.
         long updatesBefore = db.commands("findAndModify") + db.commands("update");
         clock.advance(Duration.ofSeconds(5));
-        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a));
+        assertEquals(LeaseAllocator.Binding.BOUND, leases.bind(MAC, pool, a).join());
         leases.close();
         assertEquals(updatesBefore, db.commands("findAndModify") + db.commands("update"));
     }
