@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -18,15 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The DHCP server loop: one receiving thread per socket (67, and 4011 in proxy mode) that
  * decodes packets, and a few workers that run the mode's handler and send the reply (the
- * handler answers from memory; only storing a new binding waits on the database). When the workers fall behind, packets are dropped and
+ * handler answers from memory; an ACK of a new binding is sent when its lease is stored, by
+ * the thread that stored it, so that no worker waits on the database). When the workers fall behind, packets are dropped and
  * counted rather than queued without bound: a client retransmits anyway.
  */
 public final class DhcpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
     private static final int MAX_PACKET = 1500;
     private static final int RECEIVE_TIMEOUT_MS = 250;
-    /** Most of them wait on the group commit of a new binding, not on the CPU: enough to fill a batch under a storm. */
-    private static final int WORKERS = 32;
+    /** ACKs of new bindings go out from the lease commit, so only a reused address, a RELEASE or a DECLINE waits on the database here. */
+    private static final int WORKERS = 8;
     private static final int BACKLOG = 512;
     /** Clients retransmit after about a second; answering a packet older than that only delays the fresh ones. */
     private static final long STALE_NANOS = 1_000_000_000L;
@@ -151,17 +153,34 @@ public final class DhcpServer implements AutoCloseable {
         return new Incoming(packet, DhcpRequest.from(packet, iface), from, bootServer);
     }
 
+    /** Sends the answer when it is ready: at once, or (an ACK waiting for its lease to be stored) from the thread that stored it. */
     private void handle(BoundSocket socket, Incoming in) {
+        CompletableFuture<Optional<Outgoing>> answer;
         try {
-            Optional<Outgoing> out = handler.handle(in);
-            if (out.isPresent()) {
-                socket.send(out.get().packet().serialize(), out.get().to());
-            }
-        } catch (IOException | RuntimeException e) {
-            counters.errors().incrementAndGet();
-            warnings.warn("handle", "DHCP: answering {} xid {} failed: {}", in.request().mac(),
-                    Integer.toHexString(in.request().xid()), e.toString());
+            answer = handler.answer(in);
+        } catch (RuntimeException e) {
+            failed(in, e);
+            return;
         }
+        answer.whenComplete((out, error) -> {
+            if (error != null) {
+                failed(in, error);
+                return;
+            }
+            try {
+                if (out.isPresent()) {
+                    socket.send(out.get().packet().serialize(), out.get().to());
+                }
+            } catch (IOException | RuntimeException e) {
+                failed(in, e);
+            }
+        });
+    }
+
+    private void failed(Incoming in, Throwable e) {
+        counters.errors().incrementAndGet();
+        warnings.warn("handle", "DHCP: answering {} xid {} failed: {}", in.request().mac(),
+                Integer.toHexString(in.request().xid()), e.toString());
     }
 
     @Override
@@ -180,10 +199,7 @@ public final class DhcpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // Closed only after the threads stopped using them, so a reused descriptor number is never read.
-        sockets.forEach(BoundSocket::close);
-        sockets.clear();
-        receivers.clear();
+        // The parts first: an ACK waiting for its lease is sent from the lease commit thread, which they stop.
         for (AutoCloseable part : owned) {
             try {
                 part.close();
@@ -192,5 +208,9 @@ public final class DhcpServer implements AutoCloseable {
             }
         }
         owned.clear();
+        // Closed only after the threads stopped using them, so a reused descriptor number is never read.
+        sockets.forEach(BoundSocket::close);
+        sockets.clear();
+        receivers.clear();
     }
 }

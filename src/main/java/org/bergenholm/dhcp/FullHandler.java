@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.bergenholm.events.EventLog;
 import org.dhcp4java.DHCPPacket;
@@ -37,22 +38,32 @@ final class FullHandler implements DhcpHandler {
 
     @Override
     public Optional<Outgoing> handle(Incoming in) {
+        return answer(in).join();
+    }
+
+    /** Complete at once, except an ACK that waits for its lease's batch to be stored. */
+    @Override
+    public CompletableFuture<Optional<Outgoing>> answer(Incoming in) {
         DhcpRequest req = in.request();
         if (in.bootServerPort()) {
-            return ignore(req, "boot-server port is for proxy mode");
+            return done(ignore(req, "boot-server port is for proxy mode"));
         }
         Optional<Pool> pool = pool(req);
         if (pool.isEmpty()) {
-            return ignore(req, "no pool for this network");
+            return done(ignore(req, "no pool for this network"));
         }
         return switch (req.messageType()) {
-            case DhcpRequest.DISCOVER -> discover(in, pool.get());
+            case DhcpRequest.DISCOVER -> done(discover(in, pool.get()));
             case DhcpRequest.REQUEST -> request(in, pool.get());
-            case DhcpRequest.DECLINE -> decline(req, pool.get());
-            case DhcpRequest.RELEASE -> release(req);
-            case DhcpRequest.INFORM -> inform(in, pool.get());
-            default -> ignore(req, "message type " + req.messageType());
+            case DhcpRequest.DECLINE -> done(decline(req, pool.get()));
+            case DhcpRequest.RELEASE -> done(release(req));
+            case DhcpRequest.INFORM -> done(inform(in, pool.get()));
+            default -> done(ignore(req, "message type " + req.messageType()));
         };
+    }
+
+    private static CompletableFuture<Optional<Outgoing>> done(Optional<Outgoing> out) {
+        return CompletableFuture.completedFuture(out);
     }
 
     /** The relay's pool when giaddr is set, else the pool of the receiving interface, else the first pool for any interface. */
@@ -83,38 +94,49 @@ final class FullHandler implements DhcpHandler {
         return answer(in, pool, host, DhcpRequest.OFFER, address.get(), "dhcp offer");
     }
 
-    private Optional<Outgoing> request(Incoming in, Pool pool) {
+    private CompletableFuture<Optional<Outgoing>> request(Incoming in, Pool pool) {
         DhcpRequest req = in.request();
         if (req.serverId() != null && !req.serverId().equals(server)) {
             // The client chose another server's offer: ours goes back to the pool when its hold ends.
-            return ignore(req, "client chose server " + req.serverId().getHostAddress());
+            return done(ignore(req, "client chose server " + req.serverId().getHostAddress()));
         }
         InetAddress wanted = req.ciaddr() != null ? req.ciaddr() : req.requestedAddress();
         if (wanted == null) {
-            return ignore(req, "REQUEST without an address");
+            return done(ignore(req, "REQUEST without an address"));
         }
         HostMatch host = policy.host(req);
         InetAddress reserved = reservation(host, pool);
         if (req.serverId() == null && req.ciaddr() == null && pool.sameSubnet(wanted)
                 && !leases.known(wanted) && !wanted.equals(reserved)) {
             // INIT-REBOOT for an address we have no record of: RFC 2131 4.3.2 says stay silent (another server may know it).
-            return ignore(req, "INIT-REBOOT for " + wanted.getHostAddress() + ", no record");
+            return done(ignore(req, "INIT-REBOOT for " + wanted.getHostAddress() + ", no record"));
         }
         boolean allowed = pool.contains(wanted) || wanted.equals(reserved);
-        LeaseAllocator.Binding binding = !allowed || (reserved != null && !wanted.equals(reserved))
-                || reservedForOthers(host).test(wanted) ? LeaseAllocator.Binding.REFUSED : leases.bind(req.mac(), pool, wanted);
+        if (!allowed || (reserved != null && !wanted.equals(reserved)) || reservedForOthers(host).test(wanted)) {
+            return done(acknowledge(in, pool, host, wanted, LeaseAllocator.Binding.REFUSED));
+        }
+        return leases.bind(req.mac(), pool, wanted).thenApply(binding -> acknowledge(in, pool, host, wanted, binding));
+    }
+
+    /** The answer to a REQUEST once its binding is decided (and stored, when it needed storing). */
+    private Optional<Outgoing> acknowledge(Incoming in, Pool pool, HostMatch host, InetAddress wanted, LeaseAllocator.Binding binding) {
+        DhcpRequest req = in.request();
         if (binding == LeaseAllocator.Binding.UNSTORED) {
             // As ISC dhcpd does when its lease database update fails: no answer. The client retransmits and keeps
             // any address it has; a NAK would make a renewing client drop an address that is still its own.
             counters.errors().incrementAndGet();
-            log.debug("DHCP no ack mac={} xid={} iface={} address={}: lease not stored", req.mac(), Integer.toHexString(req.xid()),
-                    req.iface(), wanted.getHostAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("DHCP no ack mac={} xid={} iface={} address={}: lease not stored", req.mac(), Integer.toHexString(req.xid()),
+                        req.iface(), wanted.getHostAddress());
+            }
             return Optional.empty();
         }
         if (binding == LeaseAllocator.Binding.REFUSED) {
             counters.naks().incrementAndGet();
-            log.debug("DHCP nak mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
-                    wanted.getHostAddress());
+            if (log.isDebugEnabled()) {
+                log.debug("DHCP nak mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
+                        wanted.getHostAddress());
+            }
             events.record(host.timeline(req), "dhcp nak", Map.of("mac", req.mac(), "address", wanted.getHostAddress()));
             return Optional.of(Outgoing.to(in, Replies.nak(in.packet(), server), ports));
         }
@@ -126,8 +148,10 @@ final class FullHandler implements DhcpHandler {
         DhcpRequest req = in.request();
         BootAnswer boot = policy.decide(req, host).orElse(null);
         DHCPPacket reply = Replies.lease(in.packet(), type, server, address, pool, boot);
-        log.debug("DHCP {} mac={} xid={} iface={} address={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
-                req.iface(), address.getHostAddress(), req.arch(), boot == null ? "-" : boot.bootFile());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP {} mac={} xid={} iface={} address={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
+                    req.iface(), address.getHostAddress(), req.arch(), boot == null ? "-" : boot.bootFile());
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("mac", req.mac());
         details.put("address", address.getHostAddress());
@@ -156,8 +180,10 @@ final class FullHandler implements DhcpHandler {
         }
         counters.releases().incrementAndGet();
         leases.release(req.mac(), req.ciaddr());
-        log.debug("DHCP release mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
-                req.ciaddr().getHostAddress());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP release mac={} xid={} iface={} address={}", req.mac(), Integer.toHexString(req.xid()), req.iface(),
+                    req.ciaddr().getHostAddress());
+        }
         return Optional.empty();
     }
 
@@ -165,7 +191,9 @@ final class FullHandler implements DhcpHandler {
         DhcpRequest req = in.request();
         HostMatch host = policy.host(req);
         counters.acks().incrementAndGet();
-        log.debug("DHCP inform ack mac={} xid={} iface={}", req.mac(), Integer.toHexString(req.xid()), req.iface());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP inform ack mac={} xid={} iface={}", req.mac(), Integer.toHexString(req.xid()), req.iface());
+        }
         return Optional.of(Outgoing.to(in, Replies.inform(in.packet(), server, pool, policy.decide(req, host).orElse(null)), ports));
     }
 
@@ -190,7 +218,9 @@ final class FullHandler implements DhcpHandler {
 
     private Optional<Outgoing> ignore(DhcpRequest req, String why) {
         counters.ignored().incrementAndGet();
-        log.debug("DHCP ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        }
         return Optional.empty();
     }
 }

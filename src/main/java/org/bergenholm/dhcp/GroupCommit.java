@@ -4,22 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.bergenholm.store.LeaseStore;
 
 /**
  * Stores new bindings in batches: the workers waiting to acknowledge a new address hand their
  * lease to one writer thread, which inserts everything queued in one database command. Under a
  * storm that is one round trip per batch instead of one per client; alone, a lease is written
- * at once. Each worker still waits for its own outcome before it answers.
+ * at once. Each answer still waits for its own outcome, but no thread waits with it: the
+ * answer is sent when the batch completes, so the DHCP workers keep answering meanwhile.
  */
 final class GroupCommit implements AutoCloseable {
     private static final int MAX_BATCH = 256;
-    /** Longer than the driver's own timeouts, so that a stuck database surfaces as the driver's error first. */
-    private static final long WAIT_SECONDS = 40;
+    /** How long stopping waits for a batch in flight; the driver's own timeouts end a stuck one. */
+    private static final long STOP_MILLIS = 5_000;
 
     private record Pending(LeaseStore.Lease lease, CompletableFuture<Boolean> outcome) {
     }
@@ -36,20 +35,24 @@ final class GroupCommit implements AutoCloseable {
         writer.start();
     }
 
-    /** True when the lease's document was created; false when the address has a document already. */
-    boolean insert(LeaseStore.Lease lease) {
+    /**
+     * Completes with true when the lease's document was created, false when the address has a document already,
+     * exceptionally when the database failed. Completed on the commit thread: what callers chain to it runs there and
+     * holds back the next batch while it runs, so it must be short.
+     */
+    CompletableFuture<Boolean> insert(LeaseStore.Lease lease) {
         Pending p = new Pending(lease, new CompletableFuture<>());
-        queue.add(p);
-        try {
-            return p.outcome().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("lease write not done in " + WAIT_SECONDS + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while storing a lease");
+        if (!running) {
+            p.outcome().completeExceptionally(new IllegalStateException("DHCP stopping"));
+            return p.outcome();
         }
+        queue.add(p);
+        return p.outcome();
+    }
+
+    /** Leases waiting for their batch. */
+    int backlog() {
+        return queue.size();
     }
 
     private void run() {
@@ -86,6 +89,12 @@ final class GroupCommit implements AutoCloseable {
     public void close() {
         running = false;
         writer.interrupt();
+        try {
+            // Outcomes complete (and answers go out) on the writer: it is done before the server closes its sockets.
+            writer.join(STOP_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         queue.forEach(p -> p.outcome().completeExceptionally(new IllegalStateException("DHCP stopping")));
     }
 }

@@ -58,7 +58,7 @@ class LeaseRaceTest {
                         if (offered.isEmpty()) {
                             return offered;
                         }
-                        LeaseAllocator.Binding binding = allocator.bind(mac, pool, offered.get());
+                        LeaseAllocator.Binding binding = allocator.bind(mac, pool, offered.get()).join();
                         assertNotEquals(LeaseAllocator.Binding.UNSTORED, binding);
                         if (binding == LeaseAllocator.Binding.BOUND) {
                             return offered;
