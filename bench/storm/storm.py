@@ -57,7 +57,7 @@ class Failure(Exception):
 # ---------------------------------------------------------------- DHCP
 
 class Dhcp:
-    """One socket on :68 for every simulated machine; replies are routed to waiters by xid.
+    """One socket on :68 for every machine of this generator process; replies are routed to waiters by xid.
 
     Read with a reader callback that drains the socket: asyncio's datagram transport reads one
     datagram per loop iteration, and with a thousand HTTP streams in the loop an iteration takes

@@ -57,15 +57,19 @@ final class ProxyHandler implements DhcpHandler {
         DHCPPacket reply = Replies.proxy(in.packet(), replyType, server, boot.get());
         (replyType == DhcpRequest.OFFER ? counters.offers() : counters.acks()).incrementAndGet();
         String step = replyType == DhcpRequest.OFFER ? "dhcp proxy offer" : "dhcp proxy ack";
-        log.debug("DHCP {} mac={} xid={} iface={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
-                req.iface(), req.arch(), boot.get().bootFile());
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP {} mac={} xid={} iface={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
+                    req.iface(), req.arch(), boot.get().bootFile());
+        }
         events.record(host.timeline(req), step, Map.of("mac", req.mac(), "arch", req.arch(), "bootfile", boot.get().bootFile()));
         return Optional.of(Outgoing.to(in, reply, ports));
     }
 
     private Optional<Outgoing> ignore(DhcpRequest req, String why) {
         counters.ignored().incrementAndGet();
-        log.debug("DHCP proxy ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        if (log.isDebugEnabled()) {
+            log.debug("DHCP proxy ignores mac={} xid={} iface={}: {}", req.mac(), Integer.toHexString(req.xid()), req.iface(), why);
+        }
         return Optional.empty();
     }
 }
