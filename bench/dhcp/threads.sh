@@ -3,6 +3,7 @@
 # perfdhcp at a fixed rate, and prints each thread group's CPU ticks (1/100 s) over the run,
 # read from /proc/PID/task/*/stat, which does not pause the JVM as jstack would.
 # As root, from the repository root:  bench/dhcp/threads.sh target/bergenholm.jar [rate] [seconds]
+# WARM_RATE and WARM_SECS (default 100/s for 3 s) set the perfdhcp run before the measured one.
 set -euo pipefail
 JAR=$1 RATE=${2:-400} SECS=${3:-8}
 id=$(printf '%05x' $((RANDOM * 32 + RANDOM % 32)))
@@ -26,12 +27,12 @@ ip link set "$VOUT" master "$BR" up
 ip -n "$NS" link set lo up
 ip -n "$NS" addr add 10.79.0.3/16 dev "$VIN"
 ip -n "$NS" link set "$VIN" up
-java -jar "$JAR" serve --dhcp full --interface "$BR" --server-address 10.79.0.1 --pool 10.79.1.1-10.79.250.250 \
+java ${JAVA_OPTS:-} -jar "$JAR" serve --dhcp full --interface "$BR" --server-address 10.79.0.1 --pool 10.79.1.1-10.79.250.250 \
     --netmask 255.255.0.0 --router 10.79.0.1 --lease-time 3600 --http-port 18081 --tftp-port 0 \
     --data-dir "$WORK/appliance" --seed none >"$WORK/appliance.log" 2>&1 &
 pid=$!
 sleep 8
-ip netns exec "$NS" perfdhcp -4 -l "$VIN" -r 100 -R 50000 -p 3 10.79.0.1 >/dev/null 2>&1 || true # warm-up
+ip netns exec "$NS" perfdhcp -4 -l "$VIN" -r "${WARM_RATE:-100}" -R 50000 -p "${WARM_SECS:-3}" 10.79.0.1 >/dev/null 2>&1 || true # warm-up
 snapshot() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm")|$(awk '{print $14 + $15}' "$t/stat")"; done; }
 snapshot >"$WORK/before.txt"
 ip netns exec "$NS" perfdhcp -4 -l "$VIN" -r "$RATE" -R 50000 -p "$SECS" 10.79.0.1 2>&1 \
