@@ -77,7 +77,7 @@ stop_server() {
 }
 
 # The appliance: full mode on the bridge, embedded database, nothing else running.
-java -jar target/bergenholm.jar serve --dhcp full --interface "$BR" --server-address "$SERVER" \
+appliance/bergenholm serve --dhcp full --interface "$BR" --server-address "$SERVER" \
     --pool 10.78.1.1-10.78.250.250 --netmask 255.255.0.0 --router "$SERVER" --lease-time 3600 \
     --http-port 18080 --tftp-port 0 --data-dir "$WORK/appliance" --seed none >"$WORK/appliance.log" 2>&1 &
 server_pid=$!

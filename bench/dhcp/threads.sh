@@ -2,10 +2,10 @@
 # Where the appliance's CPU goes in full-mode DHCP: runs a jar alone on a bridge (10.79.0.0/16),
 # perfdhcp at a fixed rate, and prints each thread group's CPU ticks (1/100 s) over the run,
 # read from /proc/PID/task/*/stat, which does not pause the JVM as jstack would.
-# As root, from the repository root:  bench/dhcp/threads.sh target/bergenholm.jar [rate] [seconds]
+# As root, from the repository root:  bench/dhcp/threads.sh [rate] [seconds]
 # WARM_RATE and WARM_SECS (default 100/s for 3 s) set the perfdhcp run before the measured one.
 set -euo pipefail
-JAR=$1 RATE=${2:-400} SECS=${3:-8}
+RATE=${1:-400} SECS=${2:-8}
 id=$(printf '%05x' $((RANDOM * 32 + RANDOM % 32)))
 BR=bh${id}br NS=bh${id}perf VIN=v${id}p VOUT=w${id}p
 WORK=$(mktemp -d /tmp/bergenholm-dhcp-threads.XXXXXX)
@@ -27,7 +27,7 @@ ip link set "$VOUT" master "$BR" up
 ip -n "$NS" link set lo up
 ip -n "$NS" addr add 10.79.0.3/16 dev "$VIN"
 ip -n "$NS" link set "$VIN" up
-java ${JAVA_OPTS:-} -jar "$JAR" serve --dhcp full --interface "$BR" --server-address 10.79.0.1 --pool 10.79.1.1-10.79.250.250 \
+BERGENHOLM_JAVA_OPTS="${JAVA_OPTS:-}" appliance/bergenholm serve --dhcp full --interface "$BR" --server-address 10.79.0.1 --pool 10.79.1.1-10.79.250.250 \
     --netmask 255.255.0.0 --router 10.79.0.1 --lease-time 3600 --http-port 18081 --tftp-port 0 \
     --data-dir "$WORK/appliance" --seed none >"$WORK/appliance.log" 2>&1 &
 pid=$!

@@ -44,7 +44,7 @@ CONF
 /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 # --no-auth: this measures image serving on loopback, not API authentication.
-java -jar target/bergenholm.jar serve --listen 127.0.0.1 --http-port "$BH_PORT" --tftp-port 0 --dhcp off \
+appliance/bergenholm serve --listen 127.0.0.1 --http-port "$BH_PORT" --tftp-port 0 --dhcp off \
     --data-dir "$work/data" --seed none --no-auth > "$work/bergenholm.log" 2>&1 &
 bh_pid=$!
 for _ in $(seq 60); do curl -sf -o /dev/null "http://127.0.0.1:$BH_PORT/healthz" && break; sleep 0.5; done

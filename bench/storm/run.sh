@@ -61,10 +61,17 @@ ip -n $srv link set bhstormp up
 ip -n $cli addr add 10.80.0.2/22 brd + dev c0
 ip -n $cli link set c0 up
 
-gen() {  # gen LABEL: the storm from the client namespace
+gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how busy the machine's cores were
+    local before after
+    before=$(head -1 /proc/stat)
     ip netns exec $cli $py "$here/storm.py" run --n "$n" --server 10.80.0.1 --iface c0 \
         --kernel-sha "$kernel_sha" --initrd-sha "$initrd_sha" --label "$1" --out "$out/$1.json" \
         --loader "undionly.kpxe=$repo/boot-assets/undionly.kpxe" --loader "snponly.efi=$repo/boot-assets/snponly.efi"
+    after=$(head -1 /proc/stat)
+    echo "$before" "$after" | awk -v hz="$(getconf CLK_TCK)" '{ n = (NF - 2) / 2
+        for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d }
+        printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything\n", 100 * (total - idle) / total, (total - idle) / hz }' \
+        | tee "$out/$1-cpu.txt"
 }
 cpu_seconds() {  # utime+stime of PID in seconds
     awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
@@ -81,7 +88,7 @@ await_http() {
 ip netns exec $srv $py -m http.server 8081 --bind 127.0.0.1 --directory "$out/mirror" > "$out/mirror.log" 2>&1 &
 pids+=($!)
 # --no-auth: the storm measures booting inside closed namespaces; the API only loads its hosts.
-ip netns exec $srv java ${APPLIANCE_JAVA_OPTS:-} -jar "$repo/target/bergenholm.jar" serve --no-auth --interface br0 --server-address 10.80.0.1 \
+ip netns exec $srv env BERGENHOLM_JAVA_OPTS="${APPLIANCE_JAVA_OPTS:-}" "$repo/appliance/bergenholm" serve --no-auth --interface br0 --server-address 10.80.0.1 \
     --base-url http://10.80.0.1 --http-port 80 --tftp-port 69 --dhcp full \
     --pool 10.80.0.10-10.80.3.250 --netmask 255.255.252.0 --router 10.80.0.1 \
     --boot-assets "$repo/boot-assets" --data-dir "$out/data" \
@@ -90,11 +97,13 @@ app=$!; pids+=($app)
 await_http http://10.80.0.1/api/1.0/hosts/
 ip netns exec $cli $py "$here/storm.py" hosts --api http://10.80.0.1/api/1.0 --n "$n" \
     --kernel-url http://127.0.0.1:8081/kernel --initrd-url http://127.0.0.1:8081/initrd
-cpu0=$(cpu_seconds $app)
+cpu0=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads0.json"
 gen cold
-cpu1=$(cpu_seconds $app)
+cpu1=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads1.json"
 gen warm
-cpu2=$(cpu_seconds $app)
+cpu2=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads2.json"
+{ echo "cold run:"; $py "$here/threads.py" diff "$out/threads0.json" "$out/threads1.json"
+  echo "warm run:"; $py "$here/threads.py" diff "$out/threads1.json" "$out/threads2.json"; } > "$out/appliance-threads.txt"
 # The appliance's own counters (DHCP packets by outcome: answered, dropped as stale or over the backlog...).
 ip netns exec $cli curl -sf http://10.80.0.1/metrics | grep -E '^bergenholm_(dhcp|tftp)' > "$out/appliance-metrics.txt" || true
 rss_kb=$(awk '/VmHWM/ { print $2 }' /proc/$app/status)

@@ -30,7 +30,7 @@ head -c $((LARGE_MB * 1024 * 1024)) /dev/urandom > "$work/root/large.bin"
 chmod -R a+rX "$work"
 small_sum=$(sha256sum < "$work/root/undionly.kpxe"); large_sum=$(sha256sum < "$work/root/large.bin")
 
-bash -c "echo \$\$ > $CG/bh-bench-java/cgroup.procs; exec java -jar target/bergenholm.jar serve --dhcp off \
+bash -c "echo \$\$ > $CG/bh-bench-java/cgroup.procs; exec appliance/bergenholm serve --dhcp off \
     --listen 127.0.0.1 --http-port 0 --tftp-port $JAVA_PORT --tftp-max-per-client $CONC --boot-assets $work/root \
     --data-dir $work/data --seed none" > "$work/java.log" 2>&1 &
 java_pid=$!

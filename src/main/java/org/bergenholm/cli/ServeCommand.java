@@ -97,7 +97,7 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Path imagesMirrorDir;
     @Option(names = "--images-connect-timeout", description = "image upstream connect timeout, e.g. 10s (default 10s)")
     String imagesConnectTimeout;
-    @Option(names = "--images-read-timeout", description = "image upstream silence before giving up, e.g. 30s (default 30s)")
+    @Option(names = "--images-read-timeout", description = "how long an image transfer may move no byte, from the upstream or to a client, before it is cut, e.g. 30s (default 30s)")
     String imagesReadTimeout;
 
     /** The environment consulted between the command line and the file; replaced in tests. */

@@ -2,10 +2,12 @@ package org.bergenholm.images;
 
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * mirror; hosts with `cache: false` through plain streaming. Every answer is an event on the
  * host's timeline: "<label> served" with bytes, duration and hit/miss, or "<label> failed".
  *
- * <p>Transfers run on threads of their own, not Undertow's few workers: a client waiting
- * for bytes of a slow download blocks its thread, and a boot storm must not leave the REST
- * API without a worker to answer.
+ * <p>Transfers start on threads of their own, not Undertow's few workers: opening an image may
+ * wait for its download, a client waiting for bytes of a slow download blocks its thread, and a
+ * boot storm must not leave the REST API without a worker to answer. The body of a complete file
+ * then goes out from the connection's I/O thread. At most {@link #MAX_TRANSFERS} answers are
+ * under way at once, counted from request to the body's last byte.
  */
 public final class CachingImageServer implements ImageServer {
     private static final Logger log = LoggerFactory.getLogger(CachingImageServer.class);
@@ -32,6 +36,9 @@ public final class CachingImageServer implements ImageServer {
     private final LocalMirror mirror;
     private final ImageServer uncached;
     private final EventLog events;
+    /** A client that takes no byte of a complete image for this long is cut off, as a silent upstream is. */
+    private final Duration stall;
+    private final Semaphore slots = new Semaphore(MAX_TRANSFERS);
     private final ExecutorService transfers = new ThreadPoolExecutor(0, MAX_TRANSFERS, 60, TimeUnit.SECONDS,
             new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "image-transfer");
@@ -43,27 +50,39 @@ public final class CachingImageServer implements ImageServer {
         this.cache = cache;
         this.mirror = new LocalMirror(config.mirrorDir());
         this.uncached = new StreamingImageServer(config.readTimeout(), events);
+        this.stall = config.readTimeout();
         this.events = events;
     }
 
     @Override
     public void serve(HttpServerExchange exchange, ImageRequest request) {
+        if (!slots.tryAcquire()) {
+            tooMany(exchange);
+            return;
+        }
         // Undertow hands the task to the executor after this returns, so a full pool is answered from there.
         exchange.dispatch(task -> {
             try {
                 transfers.execute(task);
             } catch (RejectedExecutionException e) {
-                Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
+                slots.release();
+                tooMany(exchange);
             }
         }, () -> answer(exchange, request));
     }
 
+    private static void tooMany(HttpServerExchange exchange) {
+        Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
+    }
+
+    /** Holds one of the transfer slots until the response has ended, here or from the I/O thread. */
     private void answer(HttpServerExchange exchange, ImageRequest request) {
+        boolean async = false;
         try {
             if (!request.cache() && !request.url().startsWith("file:")) {
                 uncached.serve(exchange, request);
             } else {
-                fromDisk(exchange, request);
+                async = fromDisk(exchange, request);
             }
         } catch (HttpError e) {
             if (exchange.isResponseStarted()) {
@@ -74,10 +93,15 @@ public final class CachingImageServer implements ImageServer {
         } catch (Exception e) {
             log.error("serving {} of {} failed", request.label(), request.hostId(), e);
             cut(exchange);
+        } finally {
+            if (!async) {
+                slots.release();
+            }
         }
     }
 
-    private void fromDisk(HttpServerExchange exchange, ImageRequest request) throws Exception {
+    /** True when the answer went on, and releases its slot, after this returned. */
+    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request) throws Exception {
         boolean local = request.url().startsWith("file:");
         long start = System.nanoTime();
         ImageLease lease;
@@ -87,21 +111,42 @@ public final class CachingImageServer implements ImageServer {
             failed(request, e.status(), e.getMessage());
             throw e;
         }
-        try (lease) {
-            long bytes = ImageResponse.send(exchange, lease);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("url", Urls.shown(request.url()));
-            details.put("status", exchange.getStatusCode());
-            details.put("bytes", bytes);
-            details.put("duration_ms", (System.nanoTime() - start) / 1_000_000);
-            details.put("cache", local ? "mirror" : lease.hit() ? "hit" : "miss");
-            events.record(request.hostId(), request.label() + " served", details);
-        } catch (IOException e) {
-            // Whether the upstream broke or the client left, the body is short: end the
-            // connection so no client mistakes what it got for the whole image.
+        try {
+            ImageResponse.send(exchange, lease, stall, (bytes, error) -> {
+                lease.close();
+                try {
+                    if (error == null) {
+                        served(exchange, request, lease, local, bytes, start);
+                    } else {
+                        // Whether the upstream broke or the client left, the body is short: end the
+                        // connection so no client mistakes what it got for the whole image.
+                        cut(exchange);
+                        failed(request, 0, error.getMessage());
+                    }
+                } finally {
+                    slots.release();
+                }
+            });
+            return true;
+        } catch (IOException e) { // the client left before the headers were out
+            lease.close();
             cut(exchange);
             failed(request, 0, e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
         }
+    }
+
+    private void served(HttpServerExchange exchange, ImageRequest request, ImageLease lease, boolean local, long bytes, long start) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("url", Urls.shown(request.url()));
+        details.put("status", exchange.getStatusCode());
+        details.put("bytes", bytes);
+        details.put("duration_ms", (System.nanoTime() - start) / 1_000_000);
+        details.put("cache", local ? "mirror" : lease.hit() ? "hit" : "miss");
+        events.record(request.hostId(), request.label() + " served", details);
     }
 
     private static void cut(HttpServerExchange exchange) {

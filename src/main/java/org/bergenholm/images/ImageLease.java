@@ -45,6 +45,11 @@ public final class ImageLease implements AutoCloseable {
         return meta.length();
     }
 
+    /** Whether the whole image is on disk (no download of it under way). */
+    public boolean complete() {
+        return download == null;
+    }
+
     /** How many bytes can be read now, waiting until it is more than pos or the image ends. */
     public long awaitBeyond(long pos) throws IOException {
         return download == null ? channel.size() : download.awaitBeyond(pos);

@@ -3,23 +3,34 @@ package org.bergenholm.images;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bergenholm.http.HttpError;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
 import org.xnio.channels.Channels;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Writes a leased image to the client: headers, 304 for a matching If-None-Match, HEAD,
  * one byte range as 206. The body goes from the file channel to the socket with
- * transferFrom, which Undertow turns into sendfile for plain HTTP; bytes of a download under
- * way are sent as they land.
+ * transferFrom, which Undertow turns into sendfile for plain HTTP: a complete file from the
+ * connection's I/O thread, bytes of a download under way from the calling thread as they land.
  */
 final class ImageResponse {
     private ImageResponse() {
     }
 
-    /** Returns the body bytes sent; an IOException means the body was cut short. */
-    static long send(HttpServerExchange exchange, ImageLease lease) throws IOException {
+    /**
+     * Answers with the image and then calls {@code done} once, with the body bytes sent and null,
+     * or with an IOException when the body was cut short. An exception thrown from here means
+     * nothing was sent and {@code done} is not called.
+     */
+    static void send(HttpServerExchange exchange, ImageLease lease, Duration stall, Done done) throws IOException {
         ImageMeta meta = lease.meta();
         long length = lease.length();
         var headers = exchange.getResponseHeaders();
@@ -34,7 +45,8 @@ final class ImageResponse {
         if (meta.etag() != null && ifNoneMatch != null && (ifNoneMatch.equals(meta.etag()) || ifNoneMatch.strip().equals("*"))) {
             exchange.setStatusCode(304);
             exchange.endExchange();
-            return 0;
+            done.finished(0, null);
+            return;
         }
         long from = 0;
         long to = length;
@@ -55,26 +67,136 @@ final class ImageResponse {
         }
         if (exchange.getRequestMethod().equals(Methods.HEAD)) {
             exchange.endExchange();
-            return 0;
+            done.finished(0, null);
+            return;
         }
         StreamSinkChannel sink = exchange.getResponseChannel();
         // Headers go out on their own first: with headers still buffered, Undertow's response
         // conduit copies a file transfer through its header buffer and the body came out wrong.
         Channels.flushBlocking(sink);
-        long end = length >= 0 ? to : Long.MAX_VALUE;
-        long pos = from;
-        while (pos < end) {
-            long available = lease.awaitBeyond(pos);
-            if (available <= pos) {
-                break; // an upstream without Content-Length has finished
-            }
-            long n = Math.min(available, end) - pos;
-            Channels.transferBlocking(sink, lease.channel(), pos, n);
-            pos += n;
+        if (lease.complete() && length >= 0) {
+            new FileBody(exchange, sink, lease.channel(), from, to, stall, done).start();
+            return;
         }
-        sink.shutdownWrites();
-        Channels.flushBlocking(sink);
-        exchange.endExchange();
-        return pos - from;
+        long pos = from;
+        try {
+            long end = length >= 0 ? to : Long.MAX_VALUE;
+            while (pos < end) {
+                long available = lease.awaitBeyond(pos);
+                if (available <= pos) {
+                    break; // an upstream without Content-Length has finished
+                }
+                long n = Math.min(available, end) - pos;
+                Channels.transferBlocking(sink, lease.channel(), pos, n);
+                pos += n;
+            }
+            sink.shutdownWrites();
+            Channels.flushBlocking(sink);
+            exchange.endExchange();
+        } catch (IOException e) {
+            done.finished(pos - from, e);
+            return;
+        }
+        done.finished(pos - from, null);
+    }
+
+    /** How a response ended: bytes of the body sent, and why it stopped short (null when it did not). */
+    interface Done {
+        void finished(long bytes, IOException error);
+    }
+
+    /**
+     * The body of a complete file, sent from the connection's I/O thread whenever the socket
+     * can take more, as nginx does: no thread waits on a slow client, and each wake-up is one
+     * sendfile. (XNIO's blocking wait registers the socket with a selector of the waiting
+     * thread and cancels it again every time the socket fills: several system calls a wake-up.)
+     * A client that takes no byte for {@code stall} loses its connection, so one that stopped
+     * reading does not hold a transfer slot for ever.
+     */
+    private static final class FileBody implements ChannelListener<StreamSinkChannel> {
+        private final HttpServerExchange exchange;
+        private final StreamSinkChannel sink;
+        private final FileChannel file;
+        private final long from;
+        private final long to;
+        private final long stallNanos;
+        private final Done done;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile long pos;
+        private volatile long lastProgress = System.nanoTime();
+        private boolean flushing;
+
+        FileBody(HttpServerExchange exchange, StreamSinkChannel sink, FileChannel file, long from, long to, Duration stall, Done done) {
+            this.exchange = exchange;
+            this.sink = sink;
+            this.file = file;
+            this.from = from;
+            this.to = to;
+            this.stallNanos = stall.toNanos();
+            this.done = done;
+            this.pos = from;
+        }
+
+        void start() {
+            sink.getWriteSetter().set(this);
+            // A client that leaves closes the connection without a write event.
+            exchange.getConnection().addCloseListener(c -> finish(new IOException("the connection closed " + (to - pos) + " bytes short")));
+            sink.getIoThread().execute(() -> handleEvent(sink));
+            watch();
+        }
+
+        private void watch() {
+            sink.getIoThread().executeAfter(() -> {
+                if (finished.get()) {
+                    return;
+                }
+                if (System.nanoTime() - lastProgress < stallNanos) {
+                    watch();
+                    return;
+                }
+                finish(new IOException("the client took no byte for " + stallNanos / 1_000_000 + " ms"));
+                IoUtils.safeClose(exchange.getConnection());
+            }, Math.max(1, stallNanos / 4_000_000), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void handleEvent(StreamSinkChannel channel) {
+            try {
+                while (pos < to) {
+                    long n = channel.transferFrom(file, pos, to - pos);
+                    if (n <= 0) {
+                        if (file.size() <= pos) {
+                            throw new EOFException("the image file ends at byte " + pos + " of " + to);
+                        }
+                        channel.resumeWrites();
+                        return;
+                    }
+                    pos += n;
+                    lastProgress = System.nanoTime();
+                }
+                if (!flushing) {
+                    flushing = true;
+                    channel.shutdownWrites();
+                }
+                if (!channel.flush()) {
+                    channel.resumeWrites();
+                    return;
+                }
+                channel.suspendWrites();
+                flushing = false;
+                exchange.endExchange();
+                finish(null);
+            } catch (IOException e) {
+                channel.suspendWrites();
+                finish(e);
+            }
+        }
+
+        private void finish(IOException error) {
+            if (finished.compareAndSet(false, true)) {
+                sink.getWriteSetter().set(null);
+                done.finished(pos - from, error);
+            }
+        }
     }
 }
