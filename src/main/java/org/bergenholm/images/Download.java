@@ -25,6 +25,10 @@ final class Download {
     private State state = State.WAITING;
     private ImageMeta meta;
     private long written;
+    /** Bytes on disk when waiting clients were last woken. */
+    private long announced;
+    static final long WAKE_EVERY = 1 << 20;
+    private static final long LATEST_MILLIS = 100;
     private HttpError failure;
 
     Download(String url, Path temp) {
@@ -40,7 +44,13 @@ final class Download {
 
     synchronized void progress(long total) {
         written = total;
-        notifyAll();
+        // Clients of a download wait here in hundreds in a boot storm: waking them all for every
+        // read of the upstream (16 KiB at a time) kept 500 threads fighting over this monitor and
+        // slowed the download itself to a crawl (cold storm, docs/BENCHMARKS.md finding 10).
+        if (total - announced >= WAKE_EVERY) {
+            announced = total;
+            notifyAll();
+        }
     }
 
     synchronized void finish(State end, HttpError why) {
@@ -74,7 +84,8 @@ final class Download {
     }
 
     /**
-     * Waits until more than {@code pos} bytes are on disk or the download is complete, and
+     * Waits until more than {@code pos} bytes are on disk (waiters wake every {@link #WAKE_EVERY}
+     * bytes, or after 100 ms) or the download is complete, and
      * returns how many there are; a failed download throws, whatever was already there.
      */
     synchronized long awaitBeyond(long pos) throws IOException {
@@ -86,7 +97,7 @@ final class Download {
                 return written;
             }
             try {
-                wait();
+                wait(LATEST_MILLIS); // a pausing upstream announces nothing: look at what landed meanwhile
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted waiting for " + Urls.shown(url));

@@ -45,9 +45,9 @@ public final class ImageLease implements AutoCloseable {
         return meta.length();
     }
 
-    /** Whether the whole image is on disk (no download of it under way). */
-    public boolean complete() {
-        return download == null;
+    /** Whether the whole image is on disk: it was, or its download has finished. */
+    public boolean onDisk() {
+        return download == null || download.state() == Download.State.COMPLETE;
     }
 
     /** How many bytes can be read now, waiting until it is more than pos or the image ends. */

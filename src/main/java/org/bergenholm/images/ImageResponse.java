@@ -18,8 +18,9 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * Writes a leased image to the client: headers, 304 for a matching If-None-Match, HEAD,
  * one byte range as 206. The body goes from the file channel to the socket with
- * transferFrom, which Undertow turns into sendfile for plain HTTP: a complete file from the
- * connection's I/O thread, bytes of a download under way from the calling thread as they land.
+ * transferFrom, which Undertow turns into sendfile for plain HTTP: bytes of a download under way
+ * from the calling thread as they land, the rest of the file, once it is all on disk, from the
+ * connection's I/O thread.
  */
 final class ImageResponse {
     private ImageResponse() {
@@ -74,14 +75,14 @@ final class ImageResponse {
         // Headers go out on their own first: with headers still buffered, Undertow's response
         // conduit copies a file transfer through its header buffer and the body came out wrong.
         Channels.flushBlocking(sink);
-        if (lease.complete() && length >= 0) {
-            new FileBody(exchange, sink, lease.channel(), from, to, stall, done).start();
-            return;
-        }
         long pos = from;
         try {
             long end = length >= 0 ? to : Long.MAX_VALUE;
             while (pos < end) {
+                if (length >= 0 && lease.onDisk()) { // the rest without holding this thread
+                    new FileBody(exchange, sink, lease.channel(), from, pos, to, stall, done).start();
+                    return;
+                }
                 long available = lease.awaitBeyond(pos);
                 if (available <= pos) {
                     break; // an upstream without Content-Length has finished
@@ -124,9 +125,10 @@ final class ImageResponse {
         private final AtomicBoolean finished = new AtomicBoolean();
         private volatile long pos;
         private volatile long lastProgress = System.nanoTime();
-        private boolean flushing;
 
-        FileBody(HttpServerExchange exchange, StreamSinkChannel sink, FileChannel file, long from, long to, Duration stall, Done done) {
+        /** Sends bytes [pos, to) of the body [from, to); the first were sent already. */
+        FileBody(HttpServerExchange exchange, StreamSinkChannel sink, FileChannel file, long from, long pos, long to,
+                Duration stall, Done done) {
             this.exchange = exchange;
             this.sink = sink;
             this.file = file;
@@ -134,7 +136,7 @@ final class ImageResponse {
             this.to = to;
             this.stallNanos = stall.toNanos();
             this.done = done;
-            this.pos = from;
+            this.pos = pos;
         }
 
         void start() {
@@ -174,18 +176,11 @@ final class ImageResponse {
                     pos += n;
                     lastProgress = System.nanoTime();
                 }
-                if (!flushing) {
-                    flushing = true;
-                    channel.shutdownWrites();
-                }
-                if (!channel.flush()) {
-                    channel.resumeWrites();
-                    return;
-                }
+                // Undertow flushes what is left itself: once the last byte is counted the response is
+                // terminated, and the exchange's channel ignores resumeWrites (a flush waiting on it stalled).
                 channel.suspendWrites();
-                flushing = false;
-                exchange.endExchange();
                 finish(null);
+                exchange.endExchange();
             } catch (IOException e) {
                 channel.suspendWrites();
                 finish(e);
