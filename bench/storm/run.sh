@@ -62,8 +62,9 @@ ip -n $cli addr add 10.80.0.2/22 brd + dev c0
 ip -n $cli link set c0 up
 
 gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how busy the machine's cores were
-    local before after
+    local before after ns
     before=$(head -1 /proc/stat)
+    for ns in $srv $cli; do ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net0.json"; done
     ip netns exec $cli $py "$here/storm.py" run --n "$n" --server 10.80.0.1 --iface c0 \
         --kernel-sha "$kernel_sha" --initrd-sha "$initrd_sha" --label "$1" --out "$out/$1.json" \
         --loader "undionly.kpxe=$repo/boot-assets/undionly.kpxe" --loader "snponly.efi=$repo/boot-assets/snponly.efi"
@@ -72,6 +73,10 @@ gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how bu
         for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d }
         printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything\n", 100 * (total - idle) / total, (total - idle) / hz }' \
         | tee "$out/$1-cpu.txt"
+    for ns in $srv $cli; do  # TCP counters on each side (losses, retransmissions, zero windows)
+        ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net1.json"
+        $py "$here/netstat.py" diff "$out/$1-$ns-net0.json" "$out/$1-$ns-net1.json" > "$out/$1-$ns-net.txt"
+    done
 }
 cpu_seconds() {  # utime+stime of PID in seconds
     awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
