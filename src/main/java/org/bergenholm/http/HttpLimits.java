@@ -15,6 +15,14 @@ import java.time.Duration;
  * @param noRequestTimeout an open connection with no request under way is closed after this
  */
 public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noRequestTimeout) {
+    /**
+     * Each connection's kernel send buffer (the kernel doubles it). Left to autotuning, 500 image
+     * downloads at once grew theirs towards 4 MiB each, pushed the machine past the kernel's TCP
+     * memory-pressure threshold (`net.ipv4.tcp_mem`, system-wide) and made the receivers drop
+     * segments: senders backed off for up to 30 s (boot storm, docs/BENCHMARKS.md finding 12).
+     * 256 KiB still moves 250 MB/s per connection at 1 ms round trip.
+     */
+    public static final int SEND_BUFFER = 256 << 10;
     public static HttpLimits defaults() {
         return new HttpLimits(10_000, Duration.ofSeconds(10), Duration.ofSeconds(20));
     }

@@ -62,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())
                 .setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, limits.maxConnections())
                 .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, limits.lowWater())
+                .setSocketOption(org.xnio.Options.SEND_BUFFER, HttpLimits.SEND_BUFFER)
                 .setHandler(graceful)
                 .build();
     }

@@ -1,0 +1,37 @@
+package org.bergenholm.faults;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bergenholm.http.HttpLimits;
+import org.bergenholm.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+/** Every HTTP connection's kernel send buffer is fixed, not autotuned towards 4 MiB: read back with ss(8). */
+class SendBufferTest {
+    @Test
+    void acceptedConnectionsHaveTheFixedSendBuffer() throws Exception {
+        try (TestServer server = TestServer.start();
+                Socket client = new Socket()) {
+            URI u = URI.create(server.url());
+            client.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
+            OutputStream out = client.getOutputStream();
+            out.write("GET /api/1.0/hosts/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            client.getInputStream().read(new byte[256]);
+            Process ss = new ProcessBuilder("ss", "-tmn", "state", "established", "( sport = :" + u.getPort()
+                    + " and dport = :" + client.getLocalPort() + " )").redirectErrorStream(true).start();
+            String shown = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ss.waitFor() == 0, shown);
+            Matcher tb = Pattern.compile("tb(\\d+)").matcher(shown);
+            assertTrue(tb.find(), "no skmem in: " + shown);
+            // Linux doubles what SO_SNDBUF asks for, to leave room for its bookkeeping.
+            assertTrue(Long.parseLong(tb.group(1)) == 2L * HttpLimits.SEND_BUFFER, shown);
+        }
+    }
+}
