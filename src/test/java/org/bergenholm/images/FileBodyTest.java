@@ -43,10 +43,7 @@ class FileBodyTest {
         byte[] initrd = Clients.random(32 << 20, 22);
         try (TestUpstream upstream = new TestUpstream();
                 TestServer server = TestServer.startWithImages(data, ImageCacheConfig.defaults())) {
-            upstream.put("/i", initrd);
-            server.json("POST", "/api/1.0/hosts/h", "{\"module\": \"" + upstream.url("/i") + "\"}");
-            String url = server.url() + "/ipxe/initrd/h";
-            assertArrayEquals(initrd, Clients.get(url).body(), "the first answer fills the cache");
+            String url = cachedInitrd(upstream, server, initrd);
 
             URI u = URI.create(url);
             try (Socket s = new Socket(u.getHost(), u.getPort())) {
@@ -75,10 +72,7 @@ class FileBodyTest {
         ImageCacheConfig config = ImageCacheConfig.defaults().withTimeouts(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2));
         try (TestUpstream upstream = new TestUpstream();
                 TestServer server = TestServer.startWithImages(data, config)) {
-            upstream.put("/i", initrd);
-            server.json("POST", "/api/1.0/hosts/h", "{\"module\": \"" + upstream.url("/i") + "\"}");
-            String url = server.url() + "/ipxe/initrd/h";
-            assertArrayEquals(initrd, Clients.get(url).body(), "the first answer fills the cache");
+            String url = cachedInitrd(upstream, server, initrd);
 
             URI u = URI.create(url);
             try (Socket s = new Socket()) {
@@ -105,5 +99,14 @@ class FileBodyTest {
                 assertTrue(got < initrd.length, "the connection ended short: " + got);
             }
         }
+    }
+
+    /** Host h's initrd, fetched once so that the cache holds it whole; returns its URL. */
+    private static String cachedInitrd(TestUpstream upstream, TestServer server, byte[] initrd) throws Exception {
+        upstream.put("/i", initrd);
+        server.json("POST", "/api/1.0/hosts/h", "{\"module\": \"" + upstream.url("/i") + "\"}");
+        String url = server.url() + "/ipxe/initrd/h";
+        assertArrayEquals(initrd, Clients.get(url).body(), "the first answer fills the cache");
+        return url;
     }
 }
