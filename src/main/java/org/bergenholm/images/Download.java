@@ -20,6 +20,9 @@ final class Download {
         }
     }
 
+    static final long WAKE_EVERY = 1 << 20;
+    private static final long LATEST_MILLIS = 100;
+
     final String url;
     final Path temp;
     private State state = State.WAITING;
@@ -27,8 +30,6 @@ final class Download {
     private long written;
     /** Bytes on disk when waiting clients were last woken. */
     private long announced;
-    static final long WAKE_EVERY = 1 << 20;
-    private static final long LATEST_MILLIS = 100;
     private HttpError failure;
 
     Download(String url, Path temp) {

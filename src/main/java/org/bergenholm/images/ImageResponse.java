@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bergenholm.http.HttpError;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -122,7 +122,11 @@ final class ImageResponse {
         private final long to;
         private final long stallNanos;
         private final Done done;
-        private final AtomicBoolean finished = new AtomicBoolean();
+        /**
+         * This body until it has finished. The connection's close listener holds only this
+         * reference, so a keep-alive connection does not keep every finished body it carried.
+         */
+        private final AtomicReference<FileBody> open = new AtomicReference<>(this);
         private volatile long pos;
         private volatile long lastProgress = System.nanoTime();
 
@@ -142,14 +146,20 @@ final class ImageResponse {
         void start() {
             sink.getWriteSetter().set(this);
             // A client that leaves closes the connection without a write event.
-            exchange.getConnection().addCloseListener(c -> finish(new IOException("the connection closed " + (to - pos) + " bytes short")));
+            AtomicReference<FileBody> body = open;
+            exchange.getConnection().addCloseListener(c -> {
+                FileBody b = body.get();
+                if (b != null) {
+                    b.finish(new IOException("the connection closed " + (b.to - b.pos) + " bytes short"));
+                }
+            });
             sink.getIoThread().execute(() -> handleEvent(sink));
             watch();
         }
 
         private void watch() {
             sink.getIoThread().executeAfter(() -> {
-                if (finished.get()) {
+                if (open.get() == null) {
                     return;
                 }
                 if (System.nanoTime() - lastProgress < stallNanos) {
@@ -188,7 +198,7 @@ final class ImageResponse {
         }
 
         private void finish(IOException error) {
-            if (finished.compareAndSet(false, true)) {
+            if (open.getAndSet(null) != null) {
                 sink.getWriteSetter().set(null);
                 done.finished(pos - from, error);
             }
