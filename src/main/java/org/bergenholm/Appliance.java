@@ -7,6 +7,7 @@ import org.bergenholm.config.ApplianceConfig;
 import org.bergenholm.dhcp.DhcpModes;
 import org.bergenholm.dhcp.DhcpServer;
 import org.bergenholm.dhcp.Ports;
+import org.bergenholm.dhcp.Segment;
 import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
@@ -126,12 +127,11 @@ public final class Appliance implements AutoCloseable {
             return null;
         }
         try {
-            java.net.InetAddress serverId = java.net.InetAddress.getByName(config.serverAddress());
+            java.util.List<Segment> segments = Segment.of(config.interfaces(),
+                    java.net.InetAddress.getByName(config.serverAddress()), config.baseUrl());
             DhcpServer server = "full".equals(config.dhcp())
-                    ? DhcpModes.full(config.iface(), serverId, config.baseUrl(), config.dhcpConfig(), Ports.STANDARD,
-                            inventory, sightings.noting(events), database)
-                    : DhcpModes.proxy(config.iface(), serverId, config.baseUrl(), config.dhcpConfig(), Ports.STANDARD,
-                            inventory, sightings.noting(events));
+                    ? DhcpModes.full(segments, config.dhcpConfig(), Ports.STANDARD, inventory, sightings.noting(events), database)
+                    : DhcpModes.proxy(segments, config.dhcpConfig(), Ports.STANDARD, inventory, sightings.noting(events));
             server.start();
             return server;
         } catch (java.io.IOException | RuntimeException e) {

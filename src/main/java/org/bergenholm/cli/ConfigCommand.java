@@ -28,7 +28,7 @@ final class ConfigCommand implements Runnable {
                 out.put("tftp-single-port", c.tftp().singlePort());
             }
             out.put("dhcp", c.dhcp());
-            out.put("interface", c.iface());
+            out.put("interface", c.interfaces().isEmpty() ? null : c.interfaces().size() == 1 ? c.interfaces().get(0) : c.interfaces());
             out.put("server-address", c.serverAddress());
             out.put("base-url", c.baseUrl());
             out.put("mongo-uri", maskUri(c.mongoUri()));

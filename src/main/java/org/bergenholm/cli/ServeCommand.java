@@ -52,9 +52,9 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Boolean tftpSinglePort;
     @Option(names = "--dhcp", description = "off, proxy or full (default proxy)")
     String dhcp;
-    @Option(names = "--interface", description = "network interface for DHCP")
-    String iface;
-    @Option(names = "--server-address", description = "this appliance's IPv4 address as clients reach it")
+    @Option(names = "--interface", split = ",", description = "network interface DHCP listens on; repeat (or comma-separate) for several networks (default: all)")
+    java.util.List<String> interfaces;
+    @Option(names = "--server-address", description = "this appliance's IPv4 address as clients reach it (one interface only)")
     String serverAddress;
     @Option(names = "--base-url", description = "URL machines use to reach this appliance (default http://<server-address>[:port])")
     String baseUrl;
@@ -144,9 +144,12 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             throw new IllegalArgumentException("dhcp must be off, proxy or full, not '" + dhcpMode + "'");
         }
         String address = pick(serverAddress, "server-address", null);
-        String dhcpIface = pick(iface, "interface", null);
-        if (address == null && dhcpIface != null) {
-            address = org.bergenholm.dhcp.DhcpOptions.interfaceIpv4(dhcpIface);
+        java.util.List<String> interfaces = dhcpInterfaces();
+        if (address != null && interfaces.size() > 1) {
+            throw new IllegalArgumentException("server-address names one interface's address; with several interfaces each answers with its own");
+        }
+        if (address == null && !interfaces.isEmpty()) {
+            address = org.bergenholm.dhcp.DhcpOptions.interfaceIpv4(interfaces.get(0));
         }
         if (address == null) {
             address = firstIpv4();
@@ -157,7 +160,7 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
             base = "http://" + address + (http == 80 ? "" : ":" + http);
         }
         ApplianceConfig cfg = new ApplianceConfig(listenAddr, http, tftpConfig(listenAddr, tftp), dhcpMode,
-                dhcpIface, address, stripSlash(base),
+                interfaces, address, stripSlash(base),
                 pick(mongoUri, "mongo-uri", null),
                 Path.of(pick(dataDir, "data-dir", "/var/lib/bergenholm")),
                 pathOrNull(pick(bootAssets, "boot-assets", null)),
@@ -170,6 +173,21 @@ class ServeCommand implements java.util.concurrent.Callable<Integer> {
                         cliOrEnv(efiLoader, "efi-loader")),
                 authConfig());
         return cfg;
+    }
+
+    /** `--interface` (repeated or comma-separated), BERGENHOLM_INTERFACE (comma-separated), or the file's `interface:` (one or a list). */
+    private java.util.List<String> dhcpInterfaces() {
+        if (interfaces != null) {
+            return interfaces;
+        }
+        String fromEnv = envValue("interface");
+        Object fromFile = file.get("interface");
+        if (fromEnv == null && fromFile instanceof java.util.List<?> list) {
+            return list.stream().map(Object::toString).toList();
+        }
+        String text = fromEnv != null ? fromEnv : fromFile == null ? null : fromFile.toString();
+        return text == null ? java.util.List.of()
+                : java.util.Arrays.stream(text.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** `auth` on (the default) or off, `install-access`, and the file's `users:` (name: bcrypt hash). */

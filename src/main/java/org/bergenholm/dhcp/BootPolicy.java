@@ -12,12 +12,12 @@ final class BootPolicy {
     private static final Logger log = LoggerFactory.getLogger(BootPolicy.class);
 
     private final HostLookup hosts;
-    private final BootSettings settings;
+    private final String efiLoader;
     private final Set<Integer> reportedArchs = ConcurrentHashMap.newKeySet();
 
-    BootPolicy(HostLookup hosts, BootSettings settings) {
+    BootPolicy(HostLookup hosts, String efiLoader) {
         this.hosts = hosts;
-        this.settings = settings;
+        this.efiLoader = efiLoader;
     }
 
     HostMatch host(DhcpRequest req) {
@@ -29,8 +29,9 @@ final class BootPolicy {
         return hosts.hostIdByAddress(ipv4);
     }
 
-    Optional<BootAnswer> decide(DhcpRequest req, HostMatch host) {
-        Optional<BootAnswer> answer = BootDecision.decide(req, host.params(), settings);
+    /** The boot answer on the segment the request arrived on: its base URL is in the iPXE script URL. */
+    Optional<BootAnswer> decide(DhcpRequest req, HostMatch host, Segment segment) {
+        Optional<BootAnswer> answer = BootDecision.decide(req, host.params(), new BootSettings(segment.baseUrl(), efiLoader));
         if (answer.isEmpty() && (req.isPxeClient() || req.isHttpClient()) && !req.isIpxe()
                 && reportedArchs.add(req.arch())) {
             log.info("DHCP: no boot file for client architecture {} (first seen from {}); such clients get no boot answer",

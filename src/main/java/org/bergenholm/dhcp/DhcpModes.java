@@ -3,6 +3,7 @@ package org.bergenholm.dhcp;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.bergenholm.events.EventLog;
 import org.bergenholm.inventory.HostLookup;
 import org.bergenholm.inventory.Inventory;
@@ -22,42 +23,47 @@ public final class DhcpModes {
     }
 
     /**
-     * Proxy mode: answers PXE clients on the server port and the boot-server port.
-     * Bound to 0.0.0.0 because broadcasts only reach wildcard sockets; {@code iface} narrows it.
+     * Proxy mode: answers PXE clients on the server port and the boot-server port of every segment.
+     * Bound to 0.0.0.0 because broadcasts only reach wildcard sockets; a segment's interface narrows it.
      */
-    public static DhcpServer proxy(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
-            Inventory inventory, EventLog events) {
+    public static DhcpServer proxy(List<Segment> segments, DhcpConfig config, Ports ports, Inventory inventory, EventLog events) {
         InventoryView view = new InventoryView(inventory, REFRESH);
-        return proxy(iface, server, baseUrl, config, ports, (HostLookup) view, events).owning(view);
+        return proxy(segments, config, ports, (HostLookup) view, events).owning(view);
     }
 
     /** Proxy mode answering from {@code hosts} as it is. */
-    public static DhcpServer proxy(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
-            HostLookup hosts, EventLog events) {
+    public static DhcpServer proxy(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, EventLog events) {
         DhcpCounters counters = DhcpCounters.zero();
-        BootPolicy policy = new BootPolicy(hosts, new BootSettings(baseUrl, config.efiLoader()));
-        return new DhcpServer(new ProxyHandler(policy, server, ports, events, counters), iface, ANY, ports, counters);
+        BootPolicy policy = new BootPolicy(hosts, config.efiLoader());
+        return new DhcpServer(new ProxyHandler(policy, ports, events, counters), segments, ANY, ports, counters);
     }
 
     /** Full mode answering from an in-memory view of the inventory. */
-    public static DhcpServer full(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
-            Inventory inventory, EventLog events, Database db) {
+    public static DhcpServer full(List<Segment> segments, DhcpConfig config, Ports ports, Inventory inventory, EventLog events,
+            Database db) {
         InventoryView view = new InventoryView(inventory, REFRESH);
-        return full(iface, server, baseUrl, config, ports, (HostLookup) view, events, db).owning(view);
+        return full(segments, config, ports, (HostLookup) view, events, db).owning(view);
     }
 
     /** Full mode: addresses from {@code config.pools()}, leases in memory and in the database's `leases` collection. */
-    public static DhcpServer full(String iface, InetAddress server, String baseUrl, DhcpConfig config, Ports ports,
-            HostLookup hosts, EventLog events, Database db) {
+    public static DhcpServer full(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, EventLog events,
+            Database db) {
         if (config.pools().isEmpty()) {
             throw new IllegalArgumentException("--dhcp full needs at least one pool (--pool START-END)");
         }
+        for (Pool pool : config.pools()) {
+            if (pool.iface() != null && segments.stream().noneMatch(s -> pool.iface().equals(s.iface()))) {
+                // Without a socket bound to it, which packets came from that interface is unknown: the pool would never be chosen.
+                throw new IllegalArgumentException("pool " + pool.first().getHostAddress() + "-" + pool.last().getHostAddress()
+                        + " is for interface " + pool.iface() + ", which DHCP does not listen on: add --interface " + pool.iface());
+            }
+        }
         DhcpCounters counters = DhcpCounters.zero();
-        BootPolicy policy = new BootPolicy(hosts, new BootSettings(baseUrl, config.efiLoader()));
+        BootPolicy policy = new BootPolicy(hosts, config.efiLoader());
         LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), config.offerHold(), config.quarantine(),
                 REFRESH);
         Ports noBootServer = new Ports(ports.server(), ports.client(), 0);
-        return new DhcpServer(new FullHandler(config.pools(), leases, policy, server, noBootServer, events, counters),
-                iface, ANY, noBootServer, counters).owning(leases);
+        return new DhcpServer(new FullHandler(config.pools(), leases, policy, noBootServer, events, counters),
+                segments, ANY, noBootServer, counters).owning(leases);
     }
 }

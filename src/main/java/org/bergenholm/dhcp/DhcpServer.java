@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DHCP server loop: one receiving thread per socket (67, and 4011 in proxy mode) that
- * decodes packets, and a few workers that run the mode's handler and send the reply (the
- * handler answers from memory; an ACK of a new binding is sent when its lease is stored, by
- * the thread that stored it, so that no worker waits on the database). When the workers fall behind, packets are dropped and
- * counted rather than queued without bound: a client retransmits anyway.
+ * The DHCP server loop: one receiving thread per socket (67, and 4011 in proxy mode, on each
+ * segment's interface) that decodes packets, and a few workers that run the mode's handler and
+ * send the reply (the handler answers from memory; an ACK of a new binding is sent when its
+ * lease is stored, by the thread that stored it, so that no worker waits on the database). When
+ * the workers fall behind, packets are dropped and counted rather than queued without bound: a
+ * client retransmits anyway.
  */
 public final class DhcpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DhcpServer.class);
@@ -35,7 +36,7 @@ public final class DhcpServer implements AutoCloseable {
     private static final int PACKETS_PER_CLIENT_PER_SECOND = 20;
 
     private final DhcpHandler handler;
-    private final String iface;
+    private final List<Segment> segments;
     private final InetAddress listen;
     private final Ports ports;
     private final DhcpCounters counters;
@@ -48,9 +49,12 @@ public final class DhcpServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private volatile boolean running;
 
-    DhcpServer(DhcpHandler handler, String iface, InetAddress listen, Ports ports, DhcpCounters counters) {
+    DhcpServer(DhcpHandler handler, List<Segment> segments, InetAddress listen, Ports ports, DhcpCounters counters) {
+        if (segments.isEmpty() || (segments.size() > 1 && segments.stream().anyMatch(s -> s.iface() == null))) {
+            throw new IllegalArgumentException("DHCP needs one segment for every interface, or one for all");
+        }
         this.handler = handler;
-        this.iface = iface;
+        this.segments = List.copyOf(segments);
         this.listen = listen;
         this.ports = ports;
         this.counters = counters;
@@ -65,22 +69,26 @@ public final class DhcpServer implements AutoCloseable {
     public synchronized void start() throws IOException {
         running = true;
         try {
-            open(ports.server(), false);
-            if (ports.bootServer() != 0) {
-                open(ports.bootServer(), true);
+            for (Segment segment : segments) {
+                open(segment, ports.server(), false);
+                if (ports.bootServer() != 0) {
+                    open(segment, ports.bootServer(), true);
+                }
+                log.info("DHCP listening on {}:{}{}{} as {}", listen.getHostAddress(), ports.server(),
+                        ports.bootServer() != 0 ? " and :" + ports.bootServer() : "",
+                        segment.iface() == null ? "" : " on interface " + segment.iface(), segment.server().getHostAddress());
             }
         } catch (IOException e) {
             close();
             throw e;
         }
-        log.info("DHCP listening on {}:{}{}{}", listen.getHostAddress(), ports.server(),
-                ports.bootServer() != 0 ? " and :" + ports.bootServer() : "", iface == null ? "" : " on interface " + iface);
     }
 
-    private void open(int port, boolean bootServer) throws IOException {
-        BoundSocket socket = new BoundSocket(iface, listen, port, RECEIVE_TIMEOUT_MS);
+    private void open(Segment segment, int port, boolean bootServer) throws IOException {
+        BoundSocket socket = new BoundSocket(segment.iface(), listen, port, RECEIVE_TIMEOUT_MS);
         sockets.add(socket);
-        Thread t = new Thread(() -> receive(socket, bootServer), "dhcp-" + port);
+        Thread t = new Thread(() -> receive(socket, segment, bootServer),
+                "dhcp-" + port + (segment.iface() == null ? "" : "-" + segment.iface()));
         t.setDaemon(true);
         receivers.add(t);
         t.start();
@@ -95,7 +103,7 @@ public final class DhcpServer implements AutoCloseable {
         return counters;
     }
 
-    private void receive(BoundSocket socket, boolean bootServer) {
+    private void receive(BoundSocket socket, Segment segment, boolean bootServer) {
         byte[] buf = new byte[MAX_PACKET];
         while (running) {
             BoundSocket.Received r;
@@ -109,7 +117,7 @@ public final class DhcpServer implements AutoCloseable {
                 continue;
             }
             counters.received().incrementAndGet();
-            Incoming in = decode(buf, r, bootServer);
+            Incoming in = decode(buf, r, segment, bootServer);
             if (in == null) {
                 continue;
             }
@@ -136,9 +144,9 @@ public final class DhcpServer implements AutoCloseable {
         }
     }
 
-    private Incoming decode(byte[] buf, BoundSocket.Received r, boolean bootServer) {
+    private Incoming decode(byte[] buf, BoundSocket.Received r, Segment segment, boolean bootServer) {
         try {
-            return decode(buf, r.length(), r.from(), bootServer, iface);
+            return decode(buf, r.length(), r.from(), bootServer, segment);
         } catch (RuntimeException e) {
             // Caught wide so one undecodable packet never ends the receive loop; the fuzz test holds decode to IllegalArgumentException.
             counters.malformed().incrementAndGet();
@@ -148,9 +156,9 @@ public final class DhcpServer implements AutoCloseable {
     }
 
     /** Raw UDP payload to a request; IllegalArgumentException (dhcp4java's DHCPBadPacketException too) when it is none. */
-    static Incoming decode(byte[] buf, int length, InetSocketAddress from, boolean bootServer, String iface) {
+    static Incoming decode(byte[] buf, int length, InetSocketAddress from, boolean bootServer, Segment segment) {
         DHCPPacket packet = DHCPPacket.getPacket(buf, 0, length, true);
-        return new Incoming(packet, DhcpRequest.from(packet, iface), from, bootServer);
+        return new Incoming(packet, DhcpRequest.from(packet, segment.iface()), from, bootServer, segment);
     }
 
     /** Sends the answer when it is ready: at once, or (an ACK waiting for its lease to be stored) from the thread that stored it. */

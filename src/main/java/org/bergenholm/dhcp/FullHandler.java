@@ -19,18 +19,15 @@ final class FullHandler implements DhcpHandler {
     private final List<Pool> pools;
     private final LeaseAllocator leases;
     private final BootPolicy policy;
-    private final InetAddress server;
     private final Ports ports;
     private final EventLog events;
     private final DhcpCounters counters;
     private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
 
-    FullHandler(List<Pool> pools, LeaseAllocator leases, BootPolicy policy, InetAddress server, Ports ports,
-            EventLog events, DhcpCounters counters) {
+    FullHandler(List<Pool> pools, LeaseAllocator leases, BootPolicy policy, Ports ports, EventLog events, DhcpCounters counters) {
         this.pools = List.copyOf(pools);
         this.leases = leases;
         this.policy = policy;
-        this.server = server;
         this.ports = ports;
         this.events = events;
         this.counters = counters;
@@ -55,7 +52,7 @@ final class FullHandler implements DhcpHandler {
         return switch (req.messageType()) {
             case DhcpRequest.DISCOVER -> done(discover(in, pool.get()));
             case DhcpRequest.REQUEST -> request(in, pool.get());
-            case DhcpRequest.DECLINE -> done(decline(req, pool.get()));
+            case DhcpRequest.DECLINE -> done(decline(in, pool.get()));
             case DhcpRequest.RELEASE -> done(release(req));
             case DhcpRequest.INFORM -> done(inform(in, pool.get()));
             default -> done(ignore(req, "message type " + req.messageType()));
@@ -96,7 +93,7 @@ final class FullHandler implements DhcpHandler {
 
     private CompletableFuture<Optional<Outgoing>> request(Incoming in, Pool pool) {
         DhcpRequest req = in.request();
-        if (req.serverId() != null && !req.serverId().equals(server)) {
+        if (req.serverId() != null && !req.serverId().equals(in.segment().server())) {
             // The client chose another server's offer: ours goes back to the pool when its hold ends.
             return done(ignore(req, "client chose server " + req.serverId().getHostAddress()));
         }
@@ -138,7 +135,7 @@ final class FullHandler implements DhcpHandler {
                         wanted.getHostAddress());
             }
             events.record(host.timeline(req), "dhcp nak", Map.of("mac", req.mac(), "address", wanted.getHostAddress()));
-            return Optional.of(Outgoing.to(in, Replies.nak(in.packet(), server), ports));
+            return Optional.of(Outgoing.to(in, Replies.nak(in.packet(), in.segment().server()), ports));
         }
         counters.acks().incrementAndGet();
         return answer(in, pool, host, DhcpRequest.ACK, wanted, "dhcp ack");
@@ -146,8 +143,8 @@ final class FullHandler implements DhcpHandler {
 
     private Optional<Outgoing> answer(Incoming in, Pool pool, HostMatch host, int type, InetAddress address, String step) {
         DhcpRequest req = in.request();
-        BootAnswer boot = policy.decide(req, host).orElse(null);
-        DHCPPacket reply = Replies.lease(in.packet(), type, server, address, pool, boot);
+        BootAnswer boot = policy.decide(req, host, in.segment()).orElse(null);
+        DHCPPacket reply = Replies.lease(in.packet(), type, in.segment().server(), address, pool, boot);
         if (log.isDebugEnabled()) {
             log.debug("DHCP {} mac={} xid={} iface={} address={} arch={} file={}", step, req.mac(), Integer.toHexString(req.xid()),
                     req.iface(), address.getHostAddress(), req.arch(), boot == null ? "-" : boot.bootFile());
@@ -163,8 +160,9 @@ final class FullHandler implements DhcpHandler {
         return Optional.of(Outgoing.to(in, reply, ports));
     }
 
-    private Optional<Outgoing> decline(DhcpRequest req, Pool pool) {
-        if (req.requestedAddress() == null || (req.serverId() != null && !req.serverId().equals(server))
+    private Optional<Outgoing> decline(Incoming in, Pool pool) {
+        DhcpRequest req = in.request();
+        if (req.requestedAddress() == null || (req.serverId() != null && !req.serverId().equals(in.segment().server()))
                 || !pool.contains(req.requestedAddress())) {
             return ignore(req, "DECLINE not for one of our addresses");
         }
@@ -194,7 +192,8 @@ final class FullHandler implements DhcpHandler {
         if (log.isDebugEnabled()) {
             log.debug("DHCP inform ack mac={} xid={} iface={}", req.mac(), Integer.toHexString(req.xid()), req.iface());
         }
-        return Optional.of(Outgoing.to(in, Replies.inform(in.packet(), server, pool, policy.decide(req, host).orElse(null)), ports));
+        return Optional.of(Outgoing.to(in, Replies.inform(in.packet(), in.segment().server(), pool,
+                policy.decide(req, host, in.segment()).orElse(null)), ports));
     }
 
     /** The host's `ipaddr` when it has one inside this pool's subnet. */

@@ -16,14 +16,12 @@ final class ProxyHandler implements DhcpHandler {
     private static final Logger log = LoggerFactory.getLogger(ProxyHandler.class);
 
     private final BootPolicy policy;
-    private final InetAddress server;
     private final Ports ports;
     private final EventLog events;
     private final DhcpCounters counters;
 
-    ProxyHandler(BootPolicy policy, InetAddress server, Ports ports, EventLog events, DhcpCounters counters) {
+    ProxyHandler(BootPolicy policy, Ports ports, EventLog events, DhcpCounters counters) {
         this.policy = policy;
-        this.server = server;
         this.ports = ports;
         this.events = events;
         this.counters = counters;
@@ -32,6 +30,7 @@ final class ProxyHandler implements DhcpHandler {
     @Override
     public Optional<Outgoing> handle(Incoming in) {
         DhcpRequest req = in.request();
+        InetAddress server = in.segment().server();
         if (!req.isPxeClient() && !req.isHttpClient()) {
             return ignore(req, "not a PXE client");
         }
@@ -50,7 +49,7 @@ final class ProxyHandler implements DhcpHandler {
             return ignore(req, "message type " + req.messageType() + " is not ours to answer");
         }
         HostMatch host = policy.host(req);
-        Optional<BootAnswer> boot = policy.decide(req, host);
+        Optional<BootAnswer> boot = policy.decide(req, host, in.segment());
         if (boot.isEmpty()) {
             return ignore(req, "no boot answer (arch " + req.arch() + ")");
         }

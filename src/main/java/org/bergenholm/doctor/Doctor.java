@@ -32,23 +32,22 @@ public final class Doctor {
 
     public List<Finding> run() {
         List<Finding> findings = new ArrayList<>();
-        Optional<InterfaceAddress> iface = checkInterface(findings);
+        if (config.interfaces().isEmpty() && !"off".equals(config.dhcp())) {
+            findings.add(Finding.fail("interface", "DHCP is " + config.dhcp() + " but no interface is set",
+                    "set --interface (or `interface:` in the file) to the boot network's interface"));
+        }
+        List<Optional<InterfaceAddress>> addresses = config.interfaces().stream().map(name -> checkInterface(findings, name)).toList();
         checkPorts(findings);
         checkBootAssets(findings);
         checkDatabase(findings);
-        iface.ifPresent(address -> checkOtherDhcpServer(findings, address));
+        for (int i = 0; i < addresses.size(); i++) {
+            String name = config.interfaces().get(i);
+            addresses.get(i).ifPresent(address -> checkOtherDhcpServer(findings, name, address));
+        }
         return findings;
     }
 
-    private Optional<InterfaceAddress> checkInterface(List<Finding> findings) {
-        String name = config.iface();
-        if (name == null) {
-            if (!"off".equals(config.dhcp())) {
-                findings.add(Finding.fail("interface", "DHCP is " + config.dhcp() + " but no interface is set",
-                        "set --interface (or `interface:` in the file) to the boot network's interface"));
-            }
-            return Optional.empty();
-        }
+    private Optional<InterfaceAddress> checkInterface(List<Finding> findings, String name) {
         try {
             NetworkInterface ni = NetworkInterface.getByName(name);
             if (ni == null) {
@@ -133,7 +132,7 @@ public final class Doctor {
         }
     }
 
-    private void checkOtherDhcpServer(List<Finding> findings, InterfaceAddress address) {
+    private void checkOtherDhcpServer(List<Finding> findings, String iface, InterfaceAddress address) {
         if ("off".equals(config.dhcp())) {
             return;
         }
@@ -141,7 +140,6 @@ public final class Doctor {
             byte[] mac = NetworkInterface.getByInetAddress(address.getAddress()).getHardwareAddress();
             InetAddress broadcast = address.getBroadcast() != null ? address.getBroadcast() : InetAddress.getByName("255.255.255.255");
             Optional<InetAddress> other = OtherDhcpServer.probe(broadcast, mac == null ? new byte[6] : mac, dhcpWait);
-            String iface = config.iface();
             if (other.isPresent() && "full".equals(config.dhcp())) {
                 findings.add(Finding.fail("other dhcp server", other.get().getHostAddress() + " already answers on " + iface,
                         "use --dhcp proxy beside it, or stop it"));
@@ -154,8 +152,8 @@ public final class Doctor {
                 findings.add(Finding.pass("other dhcp server", "none answers on " + iface));
             }
         } catch (IOException e) {
-            findings.add(Finding.fail("other dhcp server", "cannot probe " + config.iface() + ": " + e.getMessage(),
-                    "run as root (port 68) and stop any DHCP client on " + config.iface()));
+            findings.add(Finding.fail("other dhcp server", "cannot probe " + iface + ": " + e.getMessage(),
+                    "run as root (port 68) and stop any DHCP client on " + iface));
         }
     }
 }

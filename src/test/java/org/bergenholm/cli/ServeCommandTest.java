@@ -86,6 +86,21 @@ class ServeCommandTest {
     }
 
     @Test
+    void interfacesRepeatCommaSeparateOrListInTheFile() throws Exception {
+        assertEquals(java.util.List.of("lo"), effective(java.util.Map.of(), "--interface", "lo").interfaces());
+        assertEquals("127.0.0.1", effective(java.util.Map.of(), "--interface", "lo").serverAddress(), "the interface's address");
+        assertEquals(java.util.List.of("lo", "eth9"), effective(java.util.Map.of(), "--interface", "lo", "--interface", "eth9").interfaces());
+        assertEquals(java.util.List.of("lo", "eth9"), effective(java.util.Map.of("BERGENHOLM_INTERFACE", "lo, eth9")).interfaces());
+        Path f = tmp.resolve("i.yaml");
+        Files.writeString(f, "interface:\n  - lo\n  - eth9\n");
+        assertEquals(java.util.List.of("lo", "eth9"), effective(java.util.Map.of(), "--config", f.toString()).interfaces());
+        assertEquals(java.util.List.of(), effective(java.util.Map.of()).interfaces(), "no interface: every interface");
+        String[] r = run("serve", "--data-dir", tmp.toString(), "--interface", "lo,eth9", "--server-address", "10.0.0.1");
+        assertEquals("1", r[0]);
+        assertTrue(r[1].contains("with several interfaces each answers with its own"), r[1]);
+    }
+
+    @Test
     void badValuesNameTheirKey() {
         String[] r = run("serve", "--data-dir", tmp.toString(), "--tftp-max-per-client", "-3");
         assertEquals("1", r[0]);

@@ -82,7 +82,7 @@ class DatabaseOutageTest {
         Lab.Node newcomer = lab.node("n", null);
         startDatabase();
         Inventory inventory = connect();
-        server = DhcpModes.full(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1), pool(), Ports.STANDARD, inventory,
+        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, inventory,
                 (host, step, details) -> { }, db);
         server.start();
         String leased = address(udhcpc(known, "before", 5));
@@ -112,7 +112,7 @@ class DatabaseOutageTest {
         Lab.Node firmware = lab.node("p", null);
         startDatabase();
         Inventory inventory = connect();
-        server = DhcpModes.proxy(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1), DhcpConfig.defaults(),
+        server = DhcpModes.proxy(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), DhcpConfig.defaults(),
                 Ports.STANDARD, inventory, (host, step, details) -> { });
         server.start();
         assertTrue(inventory.hosts().create("rack-1", Map.of("mac", firmware.mac(), "dhcp_bootfile", "custom.kpxe")));
@@ -131,7 +131,7 @@ class DatabaseOutageTest {
             port = s.getLocalPort(); // nothing listens here until startDatabase()
         }
         Inventory inventory = connect();
-        server = DhcpModes.proxy(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1), DhcpConfig.defaults(),
+        server = DhcpModes.proxy(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), DhcpConfig.defaults(),
                 Ports.STANDARD, inventory, (host, step, details) -> { });
         server.start();
         String env = udhcpc(client, "proxy", 5, PXE_FIRMWARE);
@@ -139,7 +139,7 @@ class DatabaseOutageTest {
         assertTrue(env.contains("boot_file=undionly.kpxe"), env);
         server.close();
 
-        server = DhcpModes.full(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1), pool(), Ports.STANDARD, inventory,
+        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, inventory,
                 (host, step, details) -> { }, db);
         server.start();
         assertNull(udhcpc(client, "unready", 2), "no lease before the lease table could be read");

@@ -63,12 +63,12 @@ class DhcpFuzzTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("dhcp-fuzz");
         db = Database.embedded(dir);
-        BootPolicy policy = new BootPolicy(HOSTS, new BootSettings("http://10.62.0.1", BootSettings.DEFAULT_EFI_LOADER));
-        proxy = new ProxyHandler(policy, SERVER, PORTS, EventLog.NONE, DhcpCounters.zero());
+        BootPolicy policy = new BootPolicy(HOSTS, BootSettings.DEFAULT_EFI_LOADER);
+        proxy = new ProxyHandler(policy, PORTS, EventLog.NONE, DhcpCounters.zero());
         pool = Pool.parse("10.62.0.10-10.62.0.200", "255.255.255.0", "10.62.0.1", List.of("10.62.0.1"), "lab", 600, null);
         LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), Duration.ofSeconds(60), Duration.ofMinutes(10),
                 Duration.ofMinutes(1));
-        full = new FullHandler(List.of(pool), leases, policy, SERVER, new Ports(67, 68, 0), EventLog.NONE, DhcpCounters.zero());
+        full = new FullHandler(List.of(pool), leases, policy, new Ports(67, 68, 0), EventLog.NONE, DhcpCounters.zero());
     }
 
     @AfterAll
@@ -112,7 +112,7 @@ class DhcpFuzzTest {
 
     private static Incoming decodeOrNull(byte[] packet, boolean bootServerPort) {
         try {
-            return DhcpServer.decode(packet, packet.length, FROM, bootServerPort, "fuzz0");
+            return DhcpServer.decode(packet, packet.length, FROM, bootServerPort, new Segment("fuzz0", SERVER, "http://10.62.0.1"));
         } catch (IllegalArgumentException e) {
             return null; // the documented refusal: "not a DHCP request we can read"
         }

@@ -47,7 +47,7 @@ class FullLoopbackTest {
         Ports ports = new Ports(TestClient.freePort(), TestClient.freePort(), 0);
         Pool pool = Pool.parse("10.60.0.10-10.60.0.12", "255.255.255.0", "10.60.0.1", List.of("10.60.0.1", "9.9.9.9"),
                 "lab.example", 600, null);
-        server = DhcpModes.full("lo", SERVER, "http://10.60.0.1", DhcpConfig.defaults().withPools(List.of(pool)), ports,
+        server = DhcpModes.full(List.of(new Segment("lo", SERVER, "http://10.60.0.1")), DhcpConfig.defaults().withPools(List.of(pool)), ports,
                 HOSTS, (host, step, details) -> events.add(host + " " + step + " " + details.get("address")), db);
         server.start();
         client = new TestClient(ports.client(), ports.server());

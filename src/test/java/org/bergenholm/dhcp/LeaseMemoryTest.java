@@ -44,7 +44,7 @@ class LeaseMemoryTest {
         db = Database.embedded(dir);
         Ports ports = new Ports(TestClient.freePort(), TestClient.freePort(), 0);
         Pool pool = Pool.parse("10.62.0.10-10.62.0.20", "255.255.255.0", null, List.of(), null, 600, null);
-        server = DhcpModes.full("lo", SERVER, "http://10.62.0.1", DhcpConfig.defaults().withPools(List.of(pool)), ports,
+        server = DhcpModes.full(List.of(new Segment("lo", SERVER, "http://10.62.0.1")), DhcpConfig.defaults().withPools(List.of(pool)), ports,
                 FullLoopbackTest.HOSTS, (host, step, details) -> { }, db);
         server.start();
         client = new TestClient(ports.client(), ports.server());

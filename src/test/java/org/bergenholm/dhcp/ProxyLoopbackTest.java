@@ -39,7 +39,7 @@ class ProxyLoopbackTest {
     @BeforeEach
     void start() throws Exception {
         ports = new Ports(TestClient.freePort(), TestClient.freePort(), TestClient.freePort());
-        server = DhcpModes.proxy("lo", SERVER, "http://127.0.0.1:8080", DhcpConfig.defaults(), ports, HOSTS,
+        server = DhcpModes.proxy(List.of(new Segment("lo", SERVER, "http://127.0.0.1:8080")), DhcpConfig.defaults(), ports, HOSTS,
                 (host, step, details) -> events.add(host + " " + step + " " + details.get("bootfile")));
         server.start();
         client = new TestClient(ports.client(), ports.server());

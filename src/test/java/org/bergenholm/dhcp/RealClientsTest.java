@@ -64,8 +64,44 @@ class RealClientsTest {
         assertEquals(0, Lab.status(own, 30), "the client on the appliance's interface got no lease");
     }
 
+    /**
+     * A box on two lab networks: each network's clients get an address from that network's pool,
+     * and the server identifier, next-server and iPXE script URL of the appliance's address there.
+     */
+    @Test
+    void onTwoInterfacesEachNetworkGetsItsOwnPoolAndServerAddress() throws Exception {
+        Lab.requireTool("/usr/bin/busybox", "busybox");
+        lab = new Lab();
+        otherLab = new Lab();
+        while (otherLab.subnet == lab.subnet) {
+            otherLab.close();
+            otherLab = new Lab();
+        }
+        Lab.Node here = lab.node("h", null);
+        Lab.Node there = otherLab.node("t", null);
+        List<Pool> pools = List.of(
+                Pool.parse(otherLab.address(200) + "-" + otherLab.address(210), "255.255.255.0", null, List.of(), null, 600, otherLab.bridge),
+                Pool.parse(lab.address(100) + "-" + lab.address(110), "255.255.255.0", null, List.of(), null, 600, lab.bridge));
+        appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, null, "full", List.of(lab.bridge, otherLab.bridge),
+                lab.address(1), "http://" + lab.address(1) + ":8080", null, dir.resolve("data"), null, "none", 100,
+                org.bergenholm.images.ImageCacheConfig.defaults(), DhcpConfig.defaults().withPools(pools)));
+        String[] firmware = {"-V", "PXEClient:Arch:00000:UNDI:002001", "-x", "0x5d:0000"};
+        String[] ipxe = {"-V", "PXEClient:Arch:00000:UNDI:002001", "-x", "0x5d:0000", "-x", "0x4d:69505845"};
+        for (Lab network : List.of(lab, otherLab)) {
+            Lab.Node client = network == lab ? here : there;
+            String pool = network == lab ? "\\.1(0\\d|10)\\b" : "\\.2(0\\d|10)\\b";
+            String firmwareLease = udhcpc(client, client.ns() + "-pxe", firmware);
+            assertTrue(firmwareLease.matches("(?s).*\\bip=10\\.77\\." + network.subnet + pool + ".*"), firmwareLease);
+            assertTrue(firmwareLease.contains("serverid=" + network.address(1) + "\n"), firmwareLease);
+            assertTrue(firmwareLease.contains("siaddr=" + network.address(1) + "\n"), firmwareLease);
+            assertTrue(firmwareLease.contains("boot_file=undionly.kpxe"), firmwareLease);
+            String ipxeLease = udhcpc(client, client.ns() + "-ipxe", ipxe);
+            assertTrue(ipxeLease.contains("boot_file=http://" + network.address(1) + ":8080/ipxe/script/${uuid}"), ipxeLease);
+        }
+    }
+
     private void startAppliance(String mode, DhcpConfig dhcp) throws Exception {
-        appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, null, mode, lab.bridge, lab.address(1),
+        appliance = new Appliance(new ApplianceConfig("127.0.0.1", 0, null, mode, List.of(lab.bridge), lab.address(1),
                 "http://" + lab.address(1), null, dir.resolve("data"), null, "none", 100,
                 org.bergenholm.images.ImageCacheConfig.defaults(), dhcp));
     }

@@ -56,7 +56,7 @@ class DoctorTest {
     private ApplianceConfig config(String dhcp, String iface) throws Exception {
         return new ApplianceConfig("127.0.0.1", 18181,
                 TftpConfig.defaults().withPort(16971).withListenAddress(java.net.InetAddress.getLoopbackAddress()),
-                dhcp, iface, "10.79.0.1", "http://10.79.0.1", null, tmp.resolve("db"), Path.of("/usr/lib/ipxe"), "none", 10);
+                dhcp, iface == null ? List.of() : List.of(iface), "10.79.0.1", "http://10.79.0.1", null, tmp.resolve("db"), Path.of("/usr/lib/ipxe"), "none", 10);
     }
 
     private static Finding find(List<Finding> findings, String check) {
@@ -91,7 +91,7 @@ class DoctorTest {
     @Test
     void eachProblemIsOneFailingLineWithItsFix() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(18181, 1, java.net.InetAddress.getLoopbackAddress())) {
-            ApplianceConfig c = new ApplianceConfig("127.0.0.1", 18181, null, "full", "nosuch0", "10.79.0.1",
+            ApplianceConfig c = new ApplianceConfig("127.0.0.1", 18181, null, "full", List.of("nosuch0"), "10.79.0.1",
                     "http://10.79.0.1", null, tmp.resolve("db"), tmp, "none", 10);
             List<Finding> findings = new Doctor(c, Duration.ofMillis(100)).run();
             assertEquals(List.of(false, false, false, true), findings.stream().map(Finding::ok).toList(), findings.toString());
