@@ -61,17 +61,29 @@ ip -n $srv link set bhstormp up
 ip -n $cli addr add 10.80.0.2/22 brd + dev c0
 ip -n $cli link set c0 up
 
-gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how busy the machine's cores were
-    local before after ns
+ns_cpu() {  # utime+stime in seconds of the processes now in namespace $1 (threads included)
+    local total=0 p
+    for p in $(ip netns pids "$1"); do
+        total=$(awk -v t="$total" -v hz="$(getconf CLK_TCK)" '{ print t + ($14 + $15) / hz }' "/proc/$p/stat" 2>/dev/null || echo "$total")
+    done
+    echo "$total"
+}
+gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how busy the cores were, and who used them
+    local before after ns server0 server1
+    server0=$(ns_cpu $srv)
     before=$(head -1 /proc/stat)
     for ns in $srv $cli; do ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net0.json"; done
     ip netns exec $cli $py "$here/storm.py" run --n "$n" --server 10.80.0.1 --iface c0 \
         --kernel-sha "$kernel_sha" --initrd-sha "$initrd_sha" --label "$1" --out "$out/$1.json" \
         --loader "undionly.kpxe=$repo/boot-assets/undionly.kpxe" --loader "snponly.efi=$repo/boot-assets/snponly.efi"
     after=$(head -1 /proc/stat)
-    echo "$before" "$after" | awk -v hz="$(getconf CLK_TCK)" '{ n = (NF - 2) / 2
+    server1=$(ns_cpu $srv)
+    echo "$before" "$after" | awk -v hz="$(getconf CLK_TCK)" -v server="$server0 $server1" \
+        -v gen="$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["generator_cpu"])' "$out/$1.json")" '{ n = (NF - 2) / 2
         for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d }
-        printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything\n", 100 * (total - idle) / total, (total - idle) / hz }' \
+        split(server, s, " ")
+        printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything: servers %.1f, generator %.1f\n",
+            100 * (total - idle) / total, (total - idle) / hz, s[2] - s[1], gen }' \
         | tee "$out/$1-cpu.txt"
     for ns in $srv $cli; do  # TCP counters on each side (losses, retransmissions, zero windows)
         ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net1.json"

@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import random
+import resource
 import socket
 import struct
 import sys
@@ -473,6 +474,7 @@ def run(args):
     failures = [r for r in recs if r["error"]]
     summary = {"label": args.label, "machines": args.n, "failures": len(failures), "procs": args.procs,
                "seconds": round(max((r.get("done", 0) for r in recs), default=0), 3), "wall": round(total, 3),
+               "generator_cpu": round(sum(getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f) for f in ("ru_utime", "ru_stime")), 1),
                "udp_receive_buffer_errors": udp_receive_buffer_errors() - drops0, "steps": {}}
     for st in STEPS:
         vals = [r["steps"][st] for r in recs if st in r["steps"]]

@@ -16,6 +16,7 @@ import org.bergenholm.images.ImageCache;
 import org.bergenholm.inventory.CachingHostLookup;
 import org.bergenholm.inventory.ClientSightings;
 import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.InventoryView;
 import org.bergenholm.inventory.SeedLoader;
 import org.bergenholm.metrics.Metrics;
 import org.bergenholm.power.DummyPowerDriver;
@@ -51,6 +52,7 @@ public final class Appliance implements AutoCloseable {
     private final StoredEventLog events;
     private final HttpServer http;
     private ImageCache images;
+    private InventoryView bootView;
     private final TftpServer tftp;
     private final PowerService power;
     private final DhcpServer dhcp;
@@ -82,7 +84,9 @@ public final class Appliance implements AutoCloseable {
             metrics.bindImageEvictions(images.evictions());
             java.nio.file.Path bootRoot = BootAssets.chooseRoot(config.bootAssets());
             Auth auth = Auth.start(config.auth(), database, config.dataDir(), inventory, installTokens);
-            this.http = new HttpServer(config.listen(), config.httpPort(), inventory, events,
+            // One in-memory copy of hosts and groups for everything booting machines ask: DHCP and /ipxe/.
+            this.bootView = new InventoryView(inventory, InventoryView.REFRESH);
+            this.http = new HttpServer(config.listen(), config.httpPort(), inventory, bootView, events,
                     new CachingImageServer(images, config.images(), metrics.counting(events)), images, power, health, metrics,
                     bootRoot, auth, org.bergenholm.http.HttpLimits.defaults());
             http.start();
@@ -93,7 +97,7 @@ public final class Appliance implements AutoCloseable {
                 metrics.bindTftp(tftp.counters());
                 health.add("tftp", () -> true);
             }
-            this.dhcp = startDhcp(config, inventory);
+            this.dhcp = startDhcp(config);
             if (dhcp != null) {
                 metrics.bindDhcp(dhcp.counters());
                 if ("full".equals(config.dhcp())) {
@@ -103,6 +107,9 @@ public final class Appliance implements AutoCloseable {
             }
             log.info("Bergenholm serving HTTP on {}:{} ({})", config.listen(), http.port(), database.description());
         } catch (Exception | Error e) {
+            if (bootView != null) {
+                bootView.close();
+            }
             if (images != null) {
                 images.close();
             }
@@ -122,7 +129,7 @@ public final class Appliance implements AutoCloseable {
         return server;
     }
 
-    private DhcpServer startDhcp(ApplianceConfig config, Inventory inventory) throws java.io.IOException {
+    private DhcpServer startDhcp(ApplianceConfig config) throws java.io.IOException {
         if ("off".equals(config.dhcp())) {
             return null;
         }
@@ -130,8 +137,8 @@ public final class Appliance implements AutoCloseable {
             java.util.List<Segment> segments = Segment.of(config.interfaces(),
                     java.net.InetAddress.getByName(config.serverAddress()), config.baseUrl());
             DhcpServer server = "full".equals(config.dhcp())
-                    ? DhcpModes.full(segments, config.dhcpConfig(), Ports.STANDARD, inventory, sightings.noting(events), database)
-                    : DhcpModes.proxy(segments, config.dhcpConfig(), Ports.STANDARD, inventory, sightings.noting(events));
+                    ? DhcpModes.full(segments, config.dhcpConfig(), Ports.STANDARD, bootView, sightings.noting(events), database)
+                    : DhcpModes.proxy(segments, config.dhcpConfig(), Ports.STANDARD, bootView, sightings.noting(events));
             server.start();
             return server;
         } catch (java.io.IOException | RuntimeException e) {
@@ -186,6 +193,7 @@ public final class Appliance implements AutoCloseable {
             tftp.close();
         }
         http.close();
+        bootView.close();
         power.close();
         images.close();
         events.close();

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.bergenholm.events.EventLog;
 import org.bergenholm.inventory.HostLookup;
-import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.InventoryView;
 import org.bergenholm.store.Database;
 import org.bergenholm.store.LeaseStore;
 
@@ -14,35 +14,23 @@ import org.bergenholm.store.LeaseStore;
 public final class DhcpModes {
     private static final InetAddress ANY = Pool.ipv4("0.0.0.0");
     /**
-     * How stale DHCP's copies of the inventory and the lease table may be with respect to writes
-     * this appliance did not make (another appliance on the same database, a direct edit).
+     * How stale DHCP's copy of the lease table may be with respect to writes this appliance did
+     * not make (another appliance on the same database, a direct edit); as the inventory view's.
      */
-    static final Duration REFRESH = Duration.ofSeconds(5);
+    static final Duration REFRESH = InventoryView.REFRESH;
 
     private DhcpModes() {
     }
 
     /**
-     * Proxy mode: answers PXE clients on the server port and the boot-server port of every segment.
+     * Proxy mode: answers PXE clients on the server port and the boot-server port of every segment,
+     * from {@code hosts} (in service, the in-memory inventory view: no packet waits on the database).
      * Bound to 0.0.0.0 because broadcasts only reach wildcard sockets; a segment's interface narrows it.
      */
-    public static DhcpServer proxy(List<Segment> segments, DhcpConfig config, Ports ports, Inventory inventory, EventLog events) {
-        InventoryView view = new InventoryView(inventory, REFRESH);
-        return proxy(segments, config, ports, (HostLookup) view, events).owning(view);
-    }
-
-    /** Proxy mode answering from {@code hosts} as it is. */
     public static DhcpServer proxy(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, EventLog events) {
         DhcpCounters counters = DhcpCounters.zero();
         BootPolicy policy = new BootPolicy(hosts, config.efiLoader());
         return new DhcpServer(new ProxyHandler(policy, ports, events, counters), segments, ANY, ports, counters);
-    }
-
-    /** Full mode answering from an in-memory view of the inventory. */
-    public static DhcpServer full(List<Segment> segments, DhcpConfig config, Ports ports, Inventory inventory, EventLog events,
-            Database db) {
-        InventoryView view = new InventoryView(inventory, REFRESH);
-        return full(segments, config, ports, (HostLookup) view, events, db).owning(view);
     }
 
     /** Full mode: addresses from {@code config.pools()}, leases in memory and in the database's `leases` collection. */

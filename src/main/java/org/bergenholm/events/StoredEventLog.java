@@ -22,6 +22,13 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoredEventLog.class);
     private static final int QUEUE = 10_000;
     private static final int TRIM_EVERY = 100;
+    private static final int BATCH = 500;
+    /**
+     * How long the writer gathers events after the first before it stores them. A storm records
+     * events a few at a time; stored as they come, each insert's round trip costs more than its
+     * events (a third of the writer's CPU at 1000 machines). Reads wait for it through flush().
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final EventStore store;
     private final int perHostLimit;
@@ -88,7 +95,7 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, 499);
+                gather(batch);
                 store.insert(batch);
                 trimIfDue(batch);
             } catch (InterruptedException ie) {
@@ -99,6 +106,20 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
                 handled.addAndGet(batch.size());
                 batch.clear();
             }
+        }
+    }
+
+    private void gather(List<Event> batch) throws InterruptedException {
+        long until = System.nanoTime() + GATHER_NANOS;
+        queue.drainTo(batch, BATCH - batch.size());
+        while (batch.size() < BATCH && running) {
+            long left = until - System.nanoTime();
+            Event next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, BATCH - batch.size());
         }
     }
 

@@ -15,6 +15,7 @@ import org.bergenholm.events.StoredEventLog;
 import org.bergenholm.images.ImageCache;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.InventoryView;
 import org.bergenholm.metrics.Metrics;
 import org.bergenholm.power.PowerService;
 import org.bergenholm.render.TemplateException;
@@ -41,7 +42,8 @@ public final class HttpServer implements AutoCloseable {
     /** Answers 503 once shutdown starts and counts the requests still running. */
     private final GracefulShutdownHandler graceful;
 
-    public HttpServer(String listen, int port, Inventory inventory, StoredEventLog events, ImageServer images,
+    /** {@code bootView}: what the boot path (`/ipxe/…`) reads hosts and groups from; the API reads the database. */
+    public HttpServer(String listen, int port, Inventory inventory, InventoryView bootView, StoredEventLog events, ImageServer images,
             ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets, Auth auth,
             HttpLimits limits) {
         this.auth = auth;
@@ -51,7 +53,7 @@ public final class HttpServer implements AutoCloseable {
         this.templates = new TemplateRoutes(inventory, events);
         this.power = new PowerRoutes(inventory, power);
         this.eventRoutes = new EventRoutes(events);
-        this.ipxe = new IpxeRoutes(inventory, images, events);
+        this.ipxe = new IpxeRoutes(inventory, bootView, images, events);
         this.imageRoutes = new ImageRoutes(imageCache);
         this.health = health;
         this.graceful = new GracefulShutdownHandler(this::dispatch);

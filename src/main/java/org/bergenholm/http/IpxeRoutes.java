@@ -7,6 +7,7 @@ import org.bergenholm.events.EventLog;
 import org.bergenholm.images.ImageRequest;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.InventoryView;
 import org.bergenholm.render.TemplateException;
 
 /** `/ipxe/…`: what booting machines call (script, register, kernel, module/initrd). */
@@ -14,11 +15,13 @@ final class IpxeRoutes {
     private static final List<String> REGISTER_FIELDS = List.of("manufacturer", "product", "serial", "asset", "hostname");
 
     private final Inventory inventory;
+    private final InventoryView view;
     private final ImageServer images;
     private final EventLog events;
 
-    IpxeRoutes(Inventory inventory, ImageServer images, EventLog events) {
+    IpxeRoutes(Inventory inventory, InventoryView view, ImageServer images, EventLog events) {
         this.inventory = inventory;
+        this.view = view;
         this.images = images;
         this.events = events;
     }
@@ -52,7 +55,7 @@ final class IpxeRoutes {
     }
 
     private void script(Request r, String id) {
-        Map<String, Object> params = inventory.resolveHostOrRegister(id);
+        Map<String, Object> params = inventory.bootParameters(id, view);
         Object name = params.get("ipxe_script");
         if (!(name instanceof String template)) {
             throw new HttpError(404, "host " + id + " has no ipxe_script");
@@ -92,7 +95,7 @@ final class IpxeRoutes {
     }
 
     private void image(Request r, String id, String key, String fallbackKey) throws Exception {
-        Map<String, Object> params = inventory.resolveHostOrRegister(id);
+        Map<String, Object> params = inventory.bootParameters(id, view);
         Object url = params.get(key);
         if (url == null && fallbackKey != null) {
             url = params.get(fallbackKey);

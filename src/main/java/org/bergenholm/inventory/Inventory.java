@@ -1,10 +1,13 @@
 package org.bergenholm.inventory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.bergenholm.events.EventLog;
 import org.bergenholm.render.TemplateRenderer;
 import org.bergenholm.store.ParameterStore;
@@ -63,28 +66,45 @@ public final class Inventory implements HostLookup {
     public Map<String, Object> resolveHostOrRegister(String hostId) {
         Optional<Map<String, Object>> own = hosts.get(hostId);
         if (own.isPresent()) {
-            return resolveKnown(hostId, own.get());
+            return resolveKnown(hostId, own.get(), groups::getAll, () -> resolver.resolveHost(hostId, own.get(), groups::getAll));
         }
         return resolver.resolveHost(hostId, hosts.get(REGISTER_HOST).orElseGet(LinkedHashMap::new), groups::getAll);
     }
 
+    /**
+     * What a booting machine gets (its iPXE script, kernel and initrd URLs): as
+     * {@link #resolveHostOrRegister}, but from {@code view}, where a host's result is computed
+     * once per change. The view follows this appliance's writes at once and other appliances'
+     * within its refresh, as DHCP does. Read-only: the map may be shared.
+     */
+    public Map<String, Object> bootParameters(String hostId, InventoryView view) {
+        Optional<Map<String, Object>> own = view.stored(hostId);
+        if (own.isPresent()) {
+            return resolveKnown(hostId, own.get(), view::groups,
+                    () -> view.resolve(hostId).orElseGet(() -> resolver.resolveHost(hostId, own.get(), view::groups)));
+        }
+        return resolver.resolveHost(hostId, view.stored(REGISTER_HOST).orElseGet(LinkedHashMap::new), view::groups);
+    }
+
     @Override
     public Optional<Map<String, Object>> resolve(String hostId) {
-        return hosts.get(hostId).map(own -> resolveKnown(hostId, own));
+        return hosts.get(hostId).map(own -> resolveKnown(hostId, own, groups::getAll,
+                () -> resolver.resolveHost(hostId, own, groups::getAll)));
     }
 
     /**
-     * A host with its own document. When install tokens are in use and the host is not marked
-     * installed, its token is a parameter (`install_token`) and is added to `installed_url`,
-     * so the 1.0 seed's URL keeps working without the user editing it.
+     * A host with its own document: {@code plain} resolves it. When install tokens are in use
+     * and the host is not marked installed, its token is a parameter (`install_token`) and is
+     * added to `installed_url`, so the 1.0 seed's URL keeps working without the user editing it.
      */
-    private Map<String, Object> resolveKnown(String hostId, Map<String, Object> own) {
+    private Map<String, Object> resolveKnown(String hostId, Map<String, Object> own,
+            Function<Collection<String>, Map<String, Map<String, Object>>> groupSource, Supplier<Map<String, Object>> plain) {
         boolean installed = ParameterResolver.groupList(own.get("groups")).contains(INSTALLED_GROUP);
         Optional<String> token = installed ? Optional.empty() : installTokens.forHost(hostId);
         if (token.isEmpty()) {
-            return resolver.resolveHost(hostId, own, groups::getAll);
+            return plain.get();
         }
-        Map<String, Object> params = resolver.resolveHost(hostId, own, groups::getAll, Map.of(INSTALL_TOKEN, token.get()));
+        Map<String, Object> params = resolver.resolveHost(hostId, own, groupSource, Map.of(INSTALL_TOKEN, token.get()));
         if (params.get("installed_url") instanceof String url && !url.contains("token=")) {
             params.put("installed_url", url + (url.contains("?") ? "&" : "?") + "token=" + token.get());
         }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bergenholm.inventory.Inventory;
+import org.bergenholm.inventory.InventoryView;
 import org.bergenholm.render.TemplateRenderer;
 import org.bergenholm.store.Database;
 import org.bergenholm.store.ParameterStore;
@@ -35,12 +36,14 @@ class DatabaseOutageTest {
     private int port;
     private Database db;
     private DhcpServer server;
+    private final List<InventoryView> views = new java.util.ArrayList<>();
 
     @AfterEach
     void tearDown() {
         if (server != null) {
             server.close();
         }
+        views.forEach(InventoryView::close);
         if (db != null) {
             db.close();
         }
@@ -50,6 +53,13 @@ class DatabaseOutageTest {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    /** The in-memory inventory DHCP answers from in service. */
+    private InventoryView view(Inventory inventory) {
+        InventoryView view = new InventoryView(inventory, DhcpModes.REFRESH);
+        views.add(view);
+        return view;
     }
 
     private void startDatabase() {
@@ -82,7 +92,7 @@ class DatabaseOutageTest {
         Lab.Node newcomer = lab.node("n", null);
         startDatabase();
         Inventory inventory = connect();
-        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, inventory,
+        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, view(inventory),
                 (host, step, details) -> { }, db);
         server.start();
         String leased = address(udhcpc(known, "before", 5));
@@ -113,7 +123,7 @@ class DatabaseOutageTest {
         startDatabase();
         Inventory inventory = connect();
         server = DhcpModes.proxy(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), DhcpConfig.defaults(),
-                Ports.STANDARD, inventory, (host, step, details) -> { });
+                Ports.STANDARD, view(inventory), (host, step, details) -> { });
         server.start();
         assertTrue(inventory.hosts().create("rack-1", Map.of("mac", firmware.mac(), "dhcp_bootfile", "custom.kpxe")));
         stopDatabase();
@@ -132,14 +142,14 @@ class DatabaseOutageTest {
         }
         Inventory inventory = connect();
         server = DhcpModes.proxy(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), DhcpConfig.defaults(),
-                Ports.STANDARD, inventory, (host, step, details) -> { });
+                Ports.STANDARD, view(inventory), (host, step, details) -> { });
         server.start();
         String env = udhcpc(client, "proxy", 5, PXE_FIRMWARE);
         assertNotNull(env, "no proxy answer without a database");
         assertTrue(env.contains("boot_file=undionly.kpxe"), env);
         server.close();
 
-        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, inventory,
+        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, view(inventory),
                 (host, step, details) -> { }, db);
         server.start();
         assertNull(udhcpc(client, "unready", 2), "no lease before the lease table could be read");

@@ -41,7 +41,7 @@ class ConnectionLimitTest {
             Inventory inventory = new Inventory(new ParameterStore(db, "hosts"), new ParameterStore(db, "groups"),
                     new TemplateStore(db), new TemplateRenderer(), events);
             HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(60));
-            HttpServer http = new HttpServer("127.0.0.1", 0, inventory, events, null, null, null, new Health(), new Metrics(),
+            HttpServer http = new HttpServer("127.0.0.1", 0, inventory, null, events, null, null, null, new Health(), new Metrics(),
                     null, org.bergenholm.auth.Auth.start(org.bergenholm.auth.AuthConfig.off(), db, dir, inventory,
                             org.bergenholm.inventory.InstallTokens.NONE), limits);
             http.start();
@@ -79,7 +79,7 @@ class ConnectionLimitTest {
             Inventory inventory = new Inventory(new ParameterStore(db, "hosts"), new ParameterStore(db, "groups"),
                     new TemplateStore(db), new TemplateRenderer(), events);
             HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(1));
-            HttpServer http = new HttpServer("127.0.0.1", 0, inventory, events, null, null, null, new Health(), new Metrics(),
+            HttpServer http = new HttpServer("127.0.0.1", 0, inventory, null, events, null, null, null, new Health(), new Metrics(),
                     null, org.bergenholm.auth.Auth.start(org.bergenholm.auth.AuthConfig.off(), db, dir, inventory,
                             org.bergenholm.inventory.InstallTokens.NONE), limits);
             http.start();

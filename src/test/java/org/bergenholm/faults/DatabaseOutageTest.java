@@ -66,7 +66,8 @@ class DatabaseOutageTest {
         TftpConfig tftp = TftpConfig.defaults().withPort(0).withListenAddress(InetAddress.getLoopbackAddress()).withLimits(256, 2);
         try (Appliance a = start("mongodb://127.0.0.1:" + port + "/bergenholm", tftp)) {
             String base = "http://127.0.0.1:" + a.httpPort();
-            assertEquals(201, Timed.postJson(base + "/api/1.0/hosts/h1", "{\"ipaddr\": \"127.0.0.1\"}").status());
+            // The script's host comes from memory, its template from the database.
+            assertEquals(201, Timed.postJson(base + "/api/1.0/hosts/h1", "{\"ipaddr\": \"127.0.0.1\", \"ipxe_script\": \"x.ipxe\"}").status());
 
             mongo.shutdownNow();
             for (String path : List.of("/api/1.0/hosts", "/api/1.0/hosts/h1", "/ipxe/script/h1", "/api/1.0/groups")) {

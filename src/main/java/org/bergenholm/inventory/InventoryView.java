@@ -1,4 +1,4 @@
-package org.bergenholm.dhcp;
+package org.bergenholm.inventory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,23 +9,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.bergenholm.inventory.HostLookup;
-import org.bergenholm.inventory.Inventory;
-import org.bergenholm.inventory.ParameterResolver;
 import org.bergenholm.store.ParameterStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hosts and groups held in memory for DHCP, so that answering a packet never waits on the
- * database. Writes made through this appliance reach the view before the API answers (the
+ * Hosts and groups held in memory for what booting machines ask (DHCP answers, iPXE scripts,
+ * kernel and initrd URLs), so that neither a packet nor a boot request waits on the database,
+ * and a host's resolved parameters are computed once per change rather than per request. Writes made through this appliance reach the view before the API answers (the
  * stores tell it); writes by another appliance sharing the database, or straight into it, are
  * seen at the next reload, at most {@code refresh} later (5 s in service). mongo-java-server has
  * no change streams, so polling is the one way that works on both databases. While the database
  * is down the view keeps its last state and DHCP keeps answering from it.
  */
-final class InventoryView implements HostLookup, AutoCloseable {
+public final class InventoryView implements HostLookup, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InventoryView.class);
+    /** How stale the view may be with respect to writes this appliance did not make. */
+    public static final Duration REFRESH = Duration.ofSeconds(5);
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final ParameterStore hostStore;
     private final ParameterStore groupStore;
@@ -33,12 +34,12 @@ final class InventoryView implements HostLookup, AutoCloseable {
     private final Consumer<String> hostWritten = this::hostWritten;
     private final Consumer<String> groupWritten = this::groupWritten;
     private final ScheduledExecutorService reloader;
-    private final WarningLimiter warnings = new WarningLimiter(log, 60_000);
+    private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
     private volatile InventorySnapshot snapshot;
     /** Writes seen while a reload reads the database, replayed onto what it read; null when no reload runs. */
     private List<Runnable> duringReload;
 
-    InventoryView(Inventory inventory, Duration refresh) {
+    public InventoryView(Inventory inventory, Duration refresh) {
         this.hostStore = inventory.hosts();
         this.groupStore = inventory.groups();
         this.resolver = new ParameterResolver(inventory.renderer());
@@ -69,8 +70,11 @@ final class InventoryView implements HostLookup, AutoCloseable {
                 duringReload.forEach(Runnable::run);
             }
         } catch (RuntimeException e) {
-            warnings.warn("reload", "DHCP inventory view: cannot reload from the database, answering from the last copy: {}",
-                    e.toString());
+            // Only the reload thread gets here, every few seconds while the database is down: one line a minute is enough.
+            if (System.nanoTime() - lastWarning > WARN_EVERY_NANOS) {
+                lastWarning = System.nanoTime();
+                log.warn("inventory view: cannot reload from the database, answering from the last copy: {}", e.toString());
+            }
         } finally {
             synchronized (this) {
                 duringReload = null;
@@ -106,6 +110,16 @@ final class InventoryView implements HostLookup, AutoCloseable {
     @Override
     public Optional<Map<String, Object>> resolve(String hostId) {
         return snapshot.resolve(hostId);
+    }
+
+    /** A host's stored (unresolved) parameters, as last read or written. */
+    public Optional<Map<String, Object>> stored(String hostId) {
+        return snapshot.host(hostId);
+    }
+
+    /** The stored groups of these names that exist. */
+    public Map<String, Map<String, Object>> groups(java.util.Collection<String> names) {
+        return snapshot.groups(names);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.bergenholm.dhcp;
+package org.bergenholm.inventory;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bergenholm.inventory.Inventory;
 import org.bergenholm.render.TemplateRenderer;
 import org.bergenholm.store.Database;
 import org.bergenholm.store.ParameterStore;
@@ -18,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DHCP's in-memory copy of the inventory on the embedded database: current at once for our writes, within the refresh for others'. */
+/**
+ * The in-memory copy of the inventory that DHCP and the boot path answer from, on the embedded
+ * database: current at once for our writes, within the refresh for others'.
+ */
 class InventoryViewTest {
     private static final Duration REFRESH = Duration.ofMillis(300);
     @TempDir Path dir;
@@ -96,5 +98,31 @@ class InventoryViewTest {
         Thread.sleep(REFRESH.toMillis() * 2); // reloads fail meanwhile
         assertEquals(Optional.of("old"), view.hostIdByMac("52:54:00:00:00:01"));
         assertEquals("rack.efi", view.resolve("old").orElseThrow().get("dhcp_bootfile"));
+    }
+
+    @Test
+    void bootParametersAreTheInventorysAnswerFromTheView() {
+        inventory.hosts().create(Inventory.REGISTER_HOST, Map.of("ipxe_script", "register.ipxe", "groups", List.of("rack")));
+        inventory.hosts().create("known", Map.of("groups", List.of("rack"), "kernel", "http://x/{{ site }}/{{ uuid }}"));
+        assertEquals(inventory.resolveHostOrRegister("known"), inventory.bootParameters("known", view));
+        assertEquals("http://x/north/known", inventory.bootParameters("known", view).get("kernel"));
+        Map<String, Object> unknown = inventory.bootParameters("never-seen", view);
+        assertEquals(inventory.resolveHostOrRegister("never-seen"), unknown, "an unknown machine gets the register host's parameters");
+        assertEquals("register.ipxe", unknown.get("ipxe_script"));
+        assertEquals("never-seen", unknown.get("uuid"));
+    }
+
+    @Test
+    void bootParametersFollowAnApiWriteAtOnceAndAnotherAppliancesWithinTheRefresh() throws Exception {
+        InventoryView view = listeningOnly();
+        inventory.hosts().create("known", Map.of("groups", List.of("rack"), "kernel", "first"));
+        assertEquals("first", inventory.bootParameters("known", view).get("kernel"));
+        inventory.hosts().replace("known", Map.of("groups", List.of("rack"), "kernel", "second"));
+        assertEquals("second", inventory.bootParameters("known", view).get("kernel"), "a write through this appliance, at once");
+        db.mongo().getCollection("hosts").replaceOne(new Document("_id", "known"), new Document("_id", "known").append("kernel", "third"));
+        assertEquals("second", inventory.bootParameters("known", view).get("kernel"), "another appliance's write waits for the reload");
+        assertEquals("third", inventory.resolveHostOrRegister("known").get("kernel"), "the API reads the database");
+        view.reload();
+        assertEquals("third", inventory.bootParameters("known", view).get("kernel"));
     }
 }

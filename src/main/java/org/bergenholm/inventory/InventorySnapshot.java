@@ -1,4 +1,4 @@
-package org.bergenholm.dhcp;
+package org.bergenholm.inventory;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bergenholm.inventory.ParameterResolver;
 
 /**
  * One immutable copy of the hosts and groups, indexed the way DHCP asks (by MAC, by reserved
@@ -78,6 +77,10 @@ final class InventorySnapshot {
         return byAddress;
     }
 
+    Optional<Map<String, Object>> host(String hostId) {
+        return Optional.ofNullable(hosts.get(hostId));
+    }
+
     /** `params=all` of a stored host, as the inventory resolves it, but from this copy. */
     Optional<Map<String, Object>> resolve(String hostId) {
         Map<String, Object> own = hosts.get(hostId);
@@ -88,7 +91,7 @@ final class InventorySnapshot {
                 id -> Optional.of(Collections.unmodifiableMap(resolver.resolveHost(id, own, this::groups))));
     }
 
-    private Map<String, Map<String, Object>> groups(Collection<String> names) {
+    Map<String, Map<String, Object>> groups(Collection<String> names) {
         Map<String, Map<String, Object>> found = new LinkedHashMap<>();
         for (String name : names) {
             Map<String, Object> g = groups.get(name);
