@@ -68,9 +68,11 @@ ns_cpu() {  # utime+stime in seconds of the processes now in namespace $1 (threa
     done
     echo "$total"
 }
-gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how busy the cores were, and who used them
+gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how busy the cores were, and who used them;
+         # LABEL-servers.txt: the server side's CPU by process and thread
     local before after ns server0 server1
     server0=$(ns_cpu $srv)
+    $py "$here/threads.py" snapshot $(ip netns pids $srv) > "$out/$1-servers0.json"
     before=$(head -1 /proc/stat)
     for ns in $srv $cli; do ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net0.json"; done
     ip netns exec $cli $py "$here/storm.py" run --n "$n" --server 10.80.0.1 --iface c0 \
@@ -78,6 +80,8 @@ gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how bu
         --loader "undionly.kpxe=$repo/boot-assets/undionly.kpxe" --loader "snponly.efi=$repo/boot-assets/snponly.efi"
     after=$(head -1 /proc/stat)
     server1=$(ns_cpu $srv)
+    $py "$here/threads.py" snapshot $(ip netns pids $srv) > "$out/$1-servers1.json"
+    $py "$here/threads.py" diff "$out/$1-servers0.json" "$out/$1-servers1.json" > "$out/$1-servers.txt"
     echo "$before" "$after" | awk -v hz="$(getconf CLK_TCK)" -v server="$server0 $server1" \
         -v gen="$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["generator_cpu"])' "$out/$1.json")" '{ n = (NF - 2) / 2
         for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d }

@@ -175,7 +175,8 @@ final class ImageResponse {
         public void handleEvent(StreamSinkChannel channel) {
             try {
                 while (pos < to) {
-                    long n = channel.transferFrom(file, pos, to - pos);
+                    long want = to - pos;
+                    long n = channel.transferFrom(file, pos, want);
                     if (n <= 0) {
                         if (file.size() <= pos) {
                             throw new EOFException("the image file ends at byte " + pos + " of " + to);
@@ -185,6 +186,12 @@ final class ImageResponse {
                     }
                     pos += n;
                     lastProgress = System.nanoTime();
+                    if (n < want) {
+                        // sendfile stops short when the socket buffer is full: asking again would only fail
+                        // (one more sendfile and two fstat per write event).
+                        channel.resumeWrites();
+                        return;
+                    }
                 }
                 // Undertow flushes what is left itself: once the last byte is counted the response is
                 // terminated, and the exchange's channel ignores resumeWrites (a flush waiting on it stalled).
