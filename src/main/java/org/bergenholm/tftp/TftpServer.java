@@ -40,6 +40,12 @@ public final class TftpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TftpServer.class);
     /** Datagrams taken from one channel per wake-up, so one busy client cannot starve the rest. */
     private static final int BURST = 64;
+    /**
+     * Retransmission deadlines are looked at no more than every SCAN_NANOS: the loop turns once per
+     * datagram, and checking a thousand transfers at every turn was a quarter of this thread's Java
+     * time in a boot storm. Timeouts are hundreds of milliseconds or more, so a few milliseconds late is no change.
+     */
+    private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     /** A running transfer and the channel it owns (null in single-port mode). */
     private record Running(Transfer transfer, DatagramChannel channel, String name, long started) { }
@@ -56,6 +62,8 @@ public final class TftpServer implements AutoCloseable {
             new ArrayBlockingQueue<>(10_000), r -> daemon(r, "tftp-events"), new ThreadPoolExecutor.DiscardPolicy());
     // The loop thread alone touches what follows.
     private final List<Running> running = new ArrayList<>();
+    private long lastScan;
+    private long nextDeadline;
     private final Map<InetAddress, Integer> perClient = new HashMap<>();
     /** Clients with a running transfer; a retransmitted RRQ must not start a second one. */
     private final Set<InetSocketAddress> busy = new HashSet<>();
@@ -181,6 +189,10 @@ public final class TftpServer implements AutoCloseable {
 
     /** Fires due retransmissions; returns milliseconds to the next deadline, 0 for none (wait for packets). */
     private long expire(long now) {
+        if (!running.isEmpty() && now - lastScan < SCAN_NANOS && now - nextDeadline < 0) {
+            return toMillis(Math.min(nextDeadline, lastScan + SCAN_NANOS) - now);
+        }
+        lastScan = now;
         long next = Long.MAX_VALUE;
         for (int i = running.size() - 1; i >= 0; i--) {
             Running r = running.get(i);
@@ -197,7 +209,12 @@ public final class TftpServer implements AutoCloseable {
                 next = Math.min(next, r.transfer().deadline() - now);
             }
         }
-        return next == Long.MAX_VALUE ? 0 : Math.max(1, (next + 999_999) / 1_000_000);
+        nextDeadline = next == Long.MAX_VALUE ? now + SCAN_NANOS : now + next;
+        return next == Long.MAX_VALUE ? 0 : toMillis(next);
+    }
+
+    private static long toMillis(long nanos) {
+        return Math.max(1, (nanos + 999_999) / 1_000_000);
     }
 
     /** Datagrams from the listening channel (owner null) or from a transfer's own channel. */
