@@ -3,12 +3,15 @@ package org.bergenholm.store;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * mongo-java-server's H2 backend with unique indexes whose keys H2 can compare cheaply.
+ * mongo-java-server's H2 backend with unique indexes whose keys H2 can compare cheaply, and
+ * documents, ids and keys stored as BSON rather than Java-serialized ({@link StoredValue}).
  *
  * <p>The stock index maps are keyed by {@link KeyValue}, which is not {@link Comparable}, so H2
  * orders two keys by Java-serializing both, at every step of every B-tree search. Under a DHCP
@@ -35,6 +39,9 @@ final class EmbeddedBackend extends H2Backend {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBackend.class);
     private static final String STOCK_INDEX = "._index_";
     private static final String INDEX = "._keys_";
+    /** The stock backend's map names for a collection's documents and its metadata. */
+    private static final String DATA = "databases.";
+    private static final String META = "meta.";
 
     EmbeddedBackend(String file) {
         super(file);
@@ -56,7 +63,7 @@ final class EmbeddedBackend extends H2Backend {
             MVStore store = getMvStore();
             String namespace = getFullCollectionNamespace(collection);
             MVMap<KeyValue, Object> map = store.openMap(namespace + INDEX + indexName,
-                    new MVMap.Builder<KeyValue, Object>().keyType(new KeyOrder()));
+                    new MVMap.Builder<KeyValue, Object>().keyType(new KeyOrder()).valueType(new StoredValue()));
             String stock = namespace + STOCK_INDEX + indexName;
             if (store.hasMap(stock)) {
                 MVMap<KeyValue, Object> old = store.openMap(stock);
@@ -65,6 +72,17 @@ final class EmbeddedBackend extends H2Backend {
                 store.removeMap(old);
             }
             return new UniqueIndex(indexName, keys, sparse, map);
+        }
+
+        /** As the stock backend opens them (same names, so drop and rename still find them), with BSON values. */
+        @Override
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String namespace = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> data = (MVMap) getMvStore().openMap(DATA + namespace,
+                    new MVMap.Builder<Object, Object>().keyType(new StoredValue()).valueType(new StoredValue()));
+            MVMap<String, Object> meta = getMvStore().openMap(META + namespace);
+            return new H2Collection(this, collectionName, options, data, meta, getCursorRegistry());
         }
 
         @Override
@@ -113,9 +131,10 @@ final class EmbeddedBackend extends H2Backend {
         }
     }
 
-    /** Stock serialization; order by each element (H2's order for values), then by length. */
+    /** Stored as {@link StoredValue}; ordered by each element (H2's order for values), then by length. */
     static final class KeyOrder extends BasicDataType<KeyValue> {
         private final ObjectDataType values = new ObjectDataType();
+        private final StoredValue stored = new StoredValue();
 
         @Override
         public int compare(KeyValue a, KeyValue b) {
@@ -143,12 +162,12 @@ final class EmbeddedBackend extends H2Backend {
 
         @Override
         public void write(WriteBuffer buffer, KeyValue key) {
-            values.write(buffer, key);
+            stored.write(buffer, key);
         }
 
         @Override
         public KeyValue read(ByteBuffer buffer) {
-            return (KeyValue) values.read(buffer);
+            return (KeyValue) stored.read(buffer);
         }
 
         @Override

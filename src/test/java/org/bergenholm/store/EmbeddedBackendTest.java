@@ -23,7 +23,10 @@ import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded database's unique indexes: still unique, still found, and old files carried over. */
+/**
+ * The embedded database's unique indexes (still unique, still found) and stored documents (BSON,
+ * every type back as it went in), and files the stock backend wrote carried over.
+ */
 class EmbeddedBackendTest {
     @TempDir Path dir;
 
@@ -61,7 +64,8 @@ class EmbeddedBackendTest {
             Set<String> maps = store.getMapNames();
             assertTrue(maps.stream().noneMatch(m -> m.contains("._index_")), "stock index maps are gone: " + maps);
             assertTrue(maps.contains("bergenholm.leases._keys_address_1"), "" + maps);
-            assertEquals(301, store.openMap("bergenholm.leases._keys_address_1").size());
+            assertEquals(301, store.openMap("bergenholm.leases._keys_address_1", new org.h2.mvstore.MVMap.Builder<KeyValue, Object>()
+                    .keyType(new EmbeddedBackend.KeyOrder()).valueType(new StoredValue())).size());
         } finally {
             store.close();
         }
@@ -103,5 +107,57 @@ class EmbeddedBackendTest {
                 }
             }
         }
+    }
+
+    /** Every BSON type the appliance stores, nested too, back after a restart; ids of both kinds found by value. */
+    @Test
+    void documentsComeBackAsTheyWentInAfterARestart() throws Exception {
+        Document doc = varied();
+        try (Database db = Database.embedded(dir)) {
+            db.mongo().getCollection("events").insertOne(doc);
+            db.mongo().getCollection("hosts").insertOne(new Document("_id", "h1").append("nested", doc.get("nested")));
+        }
+        try (Database db = Database.embedded(dir)) {
+            assertEquals(doc, db.mongo().getCollection("events").find(Filters.eq("_id", doc.get("_id"))).first());
+            assertEquals(doc.get("nested"), db.mongo().getCollection("hosts").find(Filters.eq("_id", "h1")).first().get("nested"));
+        }
+        byte[] file = java.nio.file.Files.readAllBytes(dir.resolve("bergenholm.mv"));
+        assertFalse(new String(file, java.nio.charset.StandardCharsets.ISO_8859_1).contains("de.bwaldvogel.mongo.bson"),
+                "no Java-serialized mongo-java-server class in the file");
+    }
+
+    /** A file whose documents the stock backend Java-serialized: read as before, and new ones written beside them. */
+    @Test
+    void documentsTheStockBackendWroteAreStillRead() throws Exception {
+        String file = dir.resolve("bergenholm.mv").toString();
+        Document old = varied();
+        MongoServer stock = new MongoServer(new H2Backend(file));
+        InetSocketAddress address = stock.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            client.getDatabase(Database.DEFAULT_NAME).getCollection("events").insertOne(old);
+        }
+        stock.shutdownNow();
+        Document added = varied();
+        try (Database db = Database.embedded(dir)) {
+            MongoCollection<Document> events = db.mongo().getCollection("events");
+            assertEquals(old, events.find(Filters.eq("_id", old.get("_id"))).first());
+            events.insertOne(added);
+            assertThrows(MongoWriteException.class, () -> events.insertOne(new Document("_id", old.get("_id"))),
+                    "the old _id is still in the index");
+        }
+        try (Database db = Database.embedded(dir)) {
+            MongoCollection<Document> events = db.mongo().getCollection("events");
+            assertEquals(2, events.countDocuments());
+            assertEquals(old, events.find(Filters.eq("_id", old.get("_id"))).first());
+            assertEquals(added, events.find(Filters.eq("_id", added.get("_id"))).first());
+        }
+    }
+
+    private static Document varied() {
+        return new Document("_id", new org.bson.types.ObjectId())
+                .append("host", "rack-1").append("n", 42).append("big", 1L << 40).append("ratio", 2.5)
+                .append("on", true).append("nothing", null).append("time", new java.util.Date(1_764_000_000_123L))
+                .append("list", List.of("a", 1, List.of(2L)))
+                .append("nested", new Document("mac", "52:54:00:00:00:01").append("ips", List.of("10.0.0.1")));
     }
 }
