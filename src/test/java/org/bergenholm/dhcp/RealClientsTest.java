@@ -44,12 +44,7 @@ class RealClientsTest {
     @Test
     void answersOnlyOnItsInterface() throws Exception {
         Lab.requireTool("/usr/bin/busybox", "busybox");
-        lab = new Lab();
-        otherLab = new Lab();
-        while (otherLab.subnet == lab.subnet) {
-            otherLab.close();
-            otherLab = new Lab();
-        }
+        twoLabs();
         Lab.Node mine = lab.node("m", null);
         Lab.Node elsewhere = otherLab.node("o", null);
         startAppliance("full", DhcpConfig.defaults().withPools(List.of(Pool.parse(lab.address(100) + "-" + lab.address(150),
@@ -71,12 +66,7 @@ class RealClientsTest {
     @Test
     void onTwoInterfacesEachNetworkGetsItsOwnPoolAndServerAddress() throws Exception {
         Lab.requireTool("/usr/bin/busybox", "busybox");
-        lab = new Lab();
-        otherLab = new Lab();
-        while (otherLab.subnet == lab.subnet) {
-            otherLab.close();
-            otherLab = new Lab();
-        }
+        twoLabs();
         Lab.Node here = lab.node("h", null);
         Lab.Node there = otherLab.node("t", null);
         List<Pool> pools = List.of(
@@ -97,6 +87,16 @@ class RealClientsTest {
             assertTrue(firmwareLease.contains("boot_file=undionly.kpxe"), firmwareLease);
             String ipxeLease = udhcpc(client, client.ns() + "-ipxe", ipxe);
             assertTrue(ipxeLease.contains("boot_file=http://" + network.address(1) + ":8080/ipxe/script/${uuid}"), ipxeLease);
+        }
+    }
+
+    /** Two bridges with different subnets. */
+    private void twoLabs() throws Exception {
+        lab = new Lab();
+        otherLab = new Lab();
+        while (otherLab.subnet == lab.subnet) {
+            otherLab.close();
+            otherLab = new Lab();
         }
     }
 
