@@ -33,7 +33,8 @@ public record Segment(String iface, InetAddress server, String baseUrl) {
         return List.copyOf(segments);
     }
 
-    private static String withHost(String url, String host, String replacement) {
+    /** {@code url} with its host replaced when it is exactly {@code host}; otherwise as it is. */
+    static String withHost(String url, String host, String replacement) {
         String prefix = url.startsWith("https://") ? "https://" : "http://";
         String rest = url.substring(Math.min(prefix.length(), url.length()));
         if (!url.startsWith(prefix) || !rest.startsWith(host)) {

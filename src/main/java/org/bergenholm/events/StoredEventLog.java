@@ -25,8 +25,8 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     private static final int BATCH = 500;
     /**
      * How long the writer gathers events after the first before it stores them. A storm records
-     * events a few at a time; stored as they come, each insert's round trip costs more than its
-     * events (a third of the writer's CPU at 1000 machines). Reads wait for it through flush().
+     * events a few at a time; stored as they come, each batch of one or two pays a whole database
+     * round trip. Reads wait for it through flush().
      */
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One immutable copy of the hosts and groups, indexed the way DHCP asks (by MAC, by reserved
- * address), with resolved parameters computed once per host. A change makes a new copy; a host write keeps the other hosts' results.
+ * address), with resolved parameters computed once per host for DHCP and the boot path. A change
+ * makes a new copy; a host write keeps the other hosts' results.
  */
 final class InventorySnapshot {
     private final Map<String, Map<String, Object>> hosts;
