@@ -35,6 +35,7 @@ import urllib.request
 STEPS = ["dhcp_pxe", "tftp", "dhcp_ipxe", "script", "initrd", "kernel"]
 MAGIC = b"\x63\x82\x53\x63"
 SO_RCVBUFFORCE = 33  # Linux; the socket module does not name it
+IPXE_WINDOW = 256 << 10  # iPXE's TCP_MAX_WINDOW_SIZE (src/include/ipxe/tcp.h)
 
 
 def mac_of(i):
@@ -262,6 +263,22 @@ async def tftp_get(server, filename, blksize=1432):
 
 # ---------------------------------------------------------------- HTTP
 
+async def ipxe_connection(host, port):
+    """A TCP connection that receives like iPXE: its window never exceeds 256 KiB. Left to Linux, each
+    receive buffer grows to tcp_rmem's maximum (32 MiB here), and a thousand of them push the kernel into
+    TCP memory pressure, which stalls either stack under test at random (docs/BENCHMARKS.md finding 18)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.setblocking(False)
+        sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, IPXE_WINDOW)  # the kernel doubles it for overhead
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_WINDOW_CLAMP, IPXE_WINDOW)
+        await asyncio.get_running_loop().sock_connect(sock, (host, port))
+        return await asyncio.open_connection(sock=sock, limit=1 << 20)
+    except BaseException:
+        sock.close()
+        raise
+
+
 async def http_get(url, sink, read_timeout=30):
     """GET with HTTP/1.1 and Connection: close; the body goes to sink(bytes). Returns the byte count."""
     if not url.startswith("http://"):
@@ -269,7 +286,7 @@ async def http_get(url, sink, read_timeout=30):
     rest = url[7:]
     hostport, _, path = rest.partition("/")
     host, _, port = hostport.partition(":")
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port or 80), limit=1 << 20), 10)
+    reader, writer = await asyncio.wait_for(ipxe_connection(host, int(port or 80)), 10)
     try:
         writer.write(f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUser-Agent: iPXE/1.21.1 storm\r\n"
                      f"Connection: close\r\n\r\n".encode())
