@@ -119,14 +119,17 @@ await_http http://10.80.0.1/api/1.0/hosts/
 ip netns exec $cli $py "$here/storm.py" hosts --api http://10.80.0.1/api/1.0 --n "$n" \
     --kernel-url http://127.0.0.1:8081/kernel --initrd-url http://127.0.0.1:8081/initrd
 cpu0=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads0.json"
+# The appliance's own counters after each run (DHCP packets by outcome, TFTP, database commands by name).
+metrics() { ip netns exec $cli curl -sf http://10.80.0.1/metrics | grep -E '^bergenholm_(dhcp|tftp|db)' > "$out/$1-metrics.txt" || true; }
+metrics start
 gen cold
 cpu1=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads1.json"
+metrics cold
 gen warm
 cpu2=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads2.json"
+metrics warm
 { echo "cold run:"; $py "$here/threads.py" diff "$out/threads0.json" "$out/threads1.json"
   echo "warm run:"; $py "$here/threads.py" diff "$out/threads1.json" "$out/threads2.json"; } > "$out/appliance-threads.txt"
-# The appliance's own counters (DHCP packets by outcome: answered, dropped as stale or over the backlog...).
-ip netns exec $cli curl -sf http://10.80.0.1/metrics | grep -E '^bergenholm_(dhcp|tftp)' > "$out/appliance-metrics.txt" || true
 rss_kb=$(awk '/VmHWM/ { print $2 }' /proc/$app/status)
 awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v r="$rss_kb" 'BEGIN {
     printf "{\"cpu_cold\": %.2f, \"cpu_warm\": %.2f, \"peak_rss_kb\": %d}\n", b - a, c - b, r }' > "$out/appliance-process.json"

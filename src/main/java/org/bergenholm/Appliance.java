@@ -65,7 +65,7 @@ public final class Appliance implements AutoCloseable {
             this.events = new StoredEventLog(new EventStore(database), config.eventsPerHost());
             org.bergenholm.inventory.InstallTokens installTokens = Auth.installTokens(config.auth(), database);
             Inventory inventory = new Inventory(new ParameterStore(database, "hosts"), new ParameterStore(database, "groups"),
-                    new TemplateStore(database), new TemplateRenderer(), events, installTokens);
+                    new TemplateStore(database, InventoryView.REFRESH), new TemplateRenderer(), events, installTokens);
             if (!"none".equals(config.seed())) {
                 try {
                     new SeedLoader(inventory).seedIfEmpty(config.seed() == null ? null : Path.of(config.seed()), config.baseUrl());

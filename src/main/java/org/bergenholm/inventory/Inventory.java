@@ -126,7 +126,7 @@ public final class Inventory implements HostLookup {
 
     /** Renders template {@code name} for a host; empty when there is no such template. */
     public Optional<String> renderTemplate(String name, Map<String, Object> params) {
-        Optional<String> source = templates.content(name);
+        Optional<String> source = templates.recentContent(name);
         try {
             return source.map(text -> renderer.render("template " + name, text, params));
         } catch (org.bergenholm.render.TemplateException e) {

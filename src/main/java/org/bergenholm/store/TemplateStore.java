@@ -5,17 +5,39 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 
 /** Templates in the 1.0 layout: `{_id: name, content: text}`. */
 public final class TemplateStore {
     private final MongoCollection<Document> collection;
+    private final long reuseNanos;
+    private final Map<String, Recent> recent = new ConcurrentHashMap<>();
+    /** Counts writes through this store: a read that overlapped one does not keep what it read. */
+    private final AtomicLong writes = new AtomicLong();
 
+    private record Recent(String content, long readAt) {
+    }
+
+    /** Every read asks the database. */
     public TemplateStore(Database db) {
+        this(db, Duration.ZERO);
+    }
+
+    /**
+     * {@link #recentContent} reuses a template read less than {@code reuse} ago. Writes through
+     * this store are seen at once; another appliance's writes to the shared database within
+     * {@code reuse}, as with the hosts and groups the boot path reads from memory.
+     */
+    public TemplateStore(Database db, Duration reuse) {
         this.collection = db.mongo().getCollection("templates");
+        this.reuseNanos = reuse.toNanos();
     }
 
     public List<String> names() {
@@ -31,6 +53,34 @@ public final class TemplateStore {
         return Optional.ofNullable(d).map(x -> String.valueOf(x.getOrDefault("content", "")));
     }
 
+    /**
+     * {@link #content} as read at most the reuse time ago: every machine of a storm asks for the
+     * same few templates, and a database read per script was its last round trip.
+     */
+    public Optional<String> recentContent(String name) {
+        long now = System.nanoTime();
+        Recent r = recent.get(name);
+        if (r != null && now - r.readAt() < reuseNanos) {
+            return Optional.of(r.content());
+        }
+        long before = writes.get();
+        Optional<String> content = content(name);
+        if (content.isPresent() && reuseNanos > 0) {
+            Recent read = new Recent(content.get(), now);
+            recent.put(name, read);
+            if (writes.get() != before) {
+                recent.remove(name, read);
+            }
+        }
+        return content;
+    }
+
+    /** After the database write: a read that began before it either sees it or drops what it read. */
+    private void written(String name) {
+        writes.incrementAndGet();
+        recent.remove(name);
+    }
+
     public boolean create(String name, String content) {
         try {
             collection.insertOne(new Document("_id", name).append("content", content));
@@ -40,16 +90,26 @@ public final class TemplateStore {
                 return false;
             }
             throw e;
+        } finally {
+            written(name);
         }
     }
 
     public boolean replace(String name, String content) {
-        return collection.replaceOne(Filters.eq("_id", name),
-                new Document("_id", name).append("content", content)).getMatchedCount() > 0;
+        try {
+            return collection.replaceOne(Filters.eq("_id", name),
+                    new Document("_id", name).append("content", content)).getMatchedCount() > 0;
+        } finally {
+            written(name);
+        }
     }
 
     public boolean delete(String name) {
-        return collection.deleteOne(Filters.eq("_id", name)).getDeletedCount() > 0;
+        try {
+            return collection.deleteOne(Filters.eq("_id", name)).getDeletedCount() > 0;
+        } finally {
+            written(name);
+        }
     }
 
     public boolean isEmpty() {
