@@ -1,5 +1,6 @@
 package org.bergenholm.events;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,12 +30,13 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
      * (at 20 ms a 1000-machine storm sent about a thousand). A read does not wait for it: flush()
      * ends the gathering.
      */
-    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final Duration GATHER = Duration.ofMillis(250);
     /** Put in the queue by flush(): store what is gathered now. Never stored, never counted. */
     private static final Event FLUSH = new Event(Instant.EPOCH, "", "", Map.of());
 
     private final EventStore store;
     private final int perHostLimit;
+    private final long gatherNanos;
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Map<String, Integer> sinceTrim = new HashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -45,8 +47,13 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     private final AtomicLong handled = new AtomicLong();
 
     public StoredEventLog(EventStore store, int perHostLimit) {
+        this(store, perHostLimit, GATHER);
+    }
+
+    StoredEventLog(EventStore store, int perHostLimit, Duration gather) {
         this.store = store;
         this.perHostLimit = perHostLimit;
+        this.gatherNanos = gather.toNanos();
         this.writer = new Thread(this::drain, "event-writer");
         writer.setDaemon(true);
         writer.start();
@@ -117,9 +124,9 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
         }
     }
 
-    /** Adds to the batch until it is full, GATHER_NANOS have passed, or a flush is asked for. */
+    /** Adds to the batch until it is full, the gathering time has passed, or a flush is asked for. */
     private void gather(List<Event> batch) throws InterruptedException {
-        long until = System.nanoTime() + GATHER_NANOS;
+        long until = System.nanoTime() + gatherNanos;
         int from = batch.size();
         while (batch.size() < BATCH && running) {
             queue.drainTo(batch, BATCH - batch.size());
