@@ -18,12 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The doctor against a real segment: a veth pair whose far end lives in a network namespace,
- * where dnsmasq (Debian dnsmasq-base) plays the network's existing DHCP server.
+ * where dnsmasq (Debian dnsmasq-base) plays the network's existing DHCP server; a second pair with
+ * no DHCP server proves that each interface is checked and probed on its own.
  */
 class DoctorTest {
     private static final String NS = "bhdoc" + ProcessHandle.current().pid();
     private static final String NEAR = "bhd" + ProcessHandle.current().pid() % 100000 + "a";
     private static final String FAR = "bhd" + ProcessHandle.current().pid() % 100000 + "b";
+    /** A second segment with no DHCP server on it, for the doctor's check of each interface. */
+    private static final String NEAR2 = "bhd" + ProcessHandle.current().pid() % 100000 + "c";
+    private static final String FAR2 = "bhd" + ProcessHandle.current().pid() % 100000 + "d";
 
     @TempDir Path tmp;
 
@@ -45,18 +49,25 @@ class DoctorTest {
         sh("ip", "netns", "exec", NS, "ip", "addr", "add", "10.79.0.2/24", "dev", FAR);
         sh("ip", "netns", "exec", NS, "ip", "link", "set", FAR, "up");
         sh("ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
+        sh("ip", "link", "add", NEAR2, "type", "veth", "peer", "name", FAR2);
+        sh("ip", "link", "set", FAR2, "netns", NS);
+        sh("ip", "addr", "add", "10.78.0.1/24", "brd", "+", "dev", NEAR2);
+        sh("ip", "link", "set", NEAR2, "up");
+        sh("ip", "netns", "exec", NS, "ip", "addr", "add", "10.78.0.2/24", "dev", FAR2);
+        sh("ip", "netns", "exec", NS, "ip", "link", "set", FAR2, "up");
     }
 
     @AfterAll
     static void removeSegment() throws Exception {
         new ProcessBuilder("ip", "link", "del", NEAR).start().waitFor();
+        new ProcessBuilder("ip", "link", "del", NEAR2).start().waitFor();
         new ProcessBuilder("ip", "netns", "del", NS).start().waitFor();
     }
 
-    private ApplianceConfig config(String dhcp, String iface) throws Exception {
+    private ApplianceConfig config(String dhcp, String... interfaces) throws Exception {
         return new ApplianceConfig("127.0.0.1", 18181,
                 TftpConfig.defaults().withPort(16971).withListenAddress(java.net.InetAddress.getLoopbackAddress()),
-                dhcp, iface == null ? List.of() : List.of(iface), "10.79.0.1", "http://10.79.0.1", null, tmp.resolve("db"), Path.of("/usr/lib/ipxe"), "none", 10);
+                dhcp, List.of(interfaces), interfaces.length > 1 ? null : "10.79.0.1", "http://10.79.0.1", null, tmp.resolve("db"), Path.of("/usr/lib/ipxe"), "none", 10);
     }
 
     private static Finding find(List<Finding> findings, String check) {
@@ -79,6 +90,16 @@ class DoctorTest {
             List<Finding> full = new Doctor(config("full", NEAR), Duration.ofSeconds(3)).run();
             Finding other = find(full, "other dhcp server");
             assertTrue(!other.ok() && other.fix().contains("--dhcp proxy"), other.line());
+
+            List<Finding> both = new Doctor(config("proxy", NEAR, NEAR2), Duration.ofSeconds(3)).run();
+            List<Finding> interfaces = both.stream().filter(f -> f.check().equals("interface")).toList();
+            assertEquals(2, interfaces.size(), both.toString());
+            assertTrue(interfaces.get(0).ok() && interfaces.get(0).detail().contains("10.79.0.1"), both.toString());
+            assertTrue(interfaces.get(1).ok() && interfaces.get(1).detail().contains("10.78.0.1"), both.toString());
+            List<Finding> probes = both.stream().filter(f -> f.check().equals("other dhcp server")).toList();
+            assertEquals(2, probes.size(), both.toString());
+            assertTrue(probes.get(0).ok() && probes.get(0).detail().contains("10.79.0.2 hands out addresses on " + NEAR), both.toString());
+            assertTrue(!probes.get(1).ok() && probes.get(1).detail().contains("none answered on " + NEAR2), both.toString());
         } finally {
             dnsmasq.destroy();
             dnsmasq.waitFor(5, TimeUnit.SECONDS);
