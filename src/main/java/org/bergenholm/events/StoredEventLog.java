@@ -127,22 +127,18 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     /** Adds to the batch until it is full, the gathering time has passed, or a flush is asked for. */
     private void gather(List<Event> batch) throws InterruptedException {
         long until = System.nanoTime() + gatherNanos;
-        int from = batch.size();
         while (batch.size() < BATCH && running) {
-            queue.drainTo(batch, BATCH - batch.size());
-            for (int i = from; i < batch.size(); i++) {
-                if (batch.get(i) == FLUSH) {
-                    return;
-                }
+            int from = batch.size();
+            queue.drainTo(batch, BATCH - from);
+            if (batch.size() >= BATCH || batch.subList(from, batch.size()).contains(FLUSH)) {
+                return;
             }
-            from = batch.size();
             long left = until - System.nanoTime();
-            Event next = left > 0 && batch.size() < BATCH ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            Event next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null || next == FLUSH) {
                 return;
             }
             batch.add(next);
-            from = batch.size();
         }
     }
 

@@ -40,21 +40,21 @@ class DoctorTest {
     }
 
     @BeforeAll
-    static void segment() throws Exception {
+    static void segments() throws Exception {
         sh("ip", "netns", "add", NS);
-        sh("ip", "link", "add", NEAR, "type", "veth", "peer", "name", FAR);
-        sh("ip", "link", "set", FAR, "netns", NS);
-        sh("ip", "addr", "add", "10.79.0.1/24", "brd", "+", "dev", NEAR);
-        sh("ip", "link", "set", NEAR, "up");
-        sh("ip", "netns", "exec", NS, "ip", "addr", "add", "10.79.0.2/24", "dev", FAR);
-        sh("ip", "netns", "exec", NS, "ip", "link", "set", FAR, "up");
         sh("ip", "netns", "exec", NS, "ip", "link", "set", "lo", "up");
-        sh("ip", "link", "add", NEAR2, "type", "veth", "peer", "name", FAR2);
-        sh("ip", "link", "set", FAR2, "netns", NS);
-        sh("ip", "addr", "add", "10.78.0.1/24", "brd", "+", "dev", NEAR2);
-        sh("ip", "link", "set", NEAR2, "up");
-        sh("ip", "netns", "exec", NS, "ip", "addr", "add", "10.78.0.2/24", "dev", FAR2);
-        sh("ip", "netns", "exec", NS, "ip", "link", "set", FAR2, "up");
+        veth(NEAR, FAR, "10.79.0");
+        veth(NEAR2, FAR2, "10.78.0");
+    }
+
+    /** A veth pair: {@code near} here with NET.1/24, {@code far} in the namespace with NET.2/24. */
+    private static void veth(String near, String far, String net) throws Exception {
+        sh("ip", "link", "add", near, "type", "veth", "peer", "name", far);
+        sh("ip", "link", "set", far, "netns", NS);
+        sh("ip", "addr", "add", net + ".1/24", "brd", "+", "dev", near);
+        sh("ip", "link", "set", near, "up");
+        sh("ip", "netns", "exec", NS, "ip", "addr", "add", net + ".2/24", "dev", far);
+        sh("ip", "netns", "exec", NS, "ip", "link", "set", far, "up");
     }
 
     @AfterAll
