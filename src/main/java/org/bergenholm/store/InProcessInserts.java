@@ -26,7 +26,8 @@ final class InProcessInserts {
     }
 
     /**
-     * Inserts all documents and returns true; returns false, having inserted nothing, when the
+     * Inserts all documents and returns true, or throws at the first that could not be stored
+     * (as insertMany does); returns false, having inserted nothing, when the
      * collection does not exist yet or a value is of a type this does not convert (the caller
      * then sends the insert command, which creates the collection or reports the type).
      */
@@ -46,7 +47,10 @@ final class InProcessInserts {
             }
             converted.add(c);
         }
-        collection.insertDocuments(converted);
+        List<Document> errors = collection.insertDocuments(converted, true);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("insert into " + collectionName + " stopped: " + errors.get(0).get("errmsg"));
+        }
         return true;
     }
 

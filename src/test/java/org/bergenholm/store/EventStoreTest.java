@@ -76,6 +76,9 @@ class EventStoreTest {
             assertTrue(inserts.insert("not-yet", List.of(new Document("_id", id).append("step", "x"))));
             assertEquals("x", embedded.mongo().getCollection("not-yet").find(new Document("_id", id)).first().get("step"),
                     "found by the driver's ObjectId");
+            IllegalStateException taken = assertThrows(IllegalStateException.class,
+                    () -> inserts.insert("not-yet", List.of(new Document("_id", id).append("step", "again"))));
+            assertTrue(taken.getMessage().contains("duplicate key"), taken.getMessage());
             assertFalse(inserts.insert("not-yet", List.of(new Document("step", "y"),
                     new Document("ratio", 1.5f))));
             assertEquals(2, embedded.mongo().getCollection("not-yet").countDocuments(), "nothing of the refused batch");
