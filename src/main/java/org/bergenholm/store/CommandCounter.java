@@ -39,12 +39,6 @@ public final class CommandCounter implements CommandListener {
         record(event.getCommandName(), event.getElapsedTime(TimeUnit.NANOSECONDS), true);
     }
 
-    /** A command carried out inside the process, without the driver: started and finished. */
-    void inProcess(String name, long nanos) {
-        started.computeIfAbsent(name, k -> new LongAdder()).increment();
-        record(name, nanos, false);
-    }
-
     private void record(String name, long nanos, boolean failed) {
         Totals t = finished.computeIfAbsent(name, k -> new Totals(new LongAdder(), new LongAdder(), new LongAdder()));
         t.count.increment();

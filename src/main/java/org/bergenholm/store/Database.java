@@ -6,11 +6,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
-import org.bson.Document;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -19,8 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one MongoDB connection of the appliance. With no URI it starts the embedded
  * mongo-java-server (H2 MVStore file under the data directory) on a loopback port and
- * reaches it through the same driver, so every code path is the one a real MongoDB sees, but
- * one: {@link #append} of the event timeline.
+ * reaches it through the same driver, so every code path is the one a real MongoDB sees.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -31,12 +28,9 @@ public final class Database implements AutoCloseable {
     private final MongoDatabase db;
     private final String description;
     private final CommandCounter counter;
-    private final InProcessInserts inProcess;
 
-    private Database(MongoServer embedded, InProcessInserts inProcess, MongoClient client, CommandCounter counter,
-            String dbName, String description) {
+    private Database(MongoServer embedded, MongoClient client, CommandCounter counter, String dbName, String description) {
         this.embedded = embedded;
-        this.inProcess = inProcess;
         this.counter = counter;
         this.client = client;
         this.db = client.getDatabase(dbName);
@@ -50,22 +44,20 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
         }
         Path file = dataDir.resolve("bergenholm.mv");
-        EmbeddedBackend backend = new EmbeddedBackend(file.toString());
-        MongoServer server = new MongoServer(backend);
+        MongoServer server = new MongoServer(new EmbeddedBackend(file.toString()));
         server.bind("127.0.0.1", 0);
         InetSocketAddress address = server.getLocalAddress();
         String uri = "mongodb://127.0.0.1:" + address.getPort();
         log.info("embedded database {} on {}", file, uri);
         CommandCounter counter = new CommandCounter();
-        return new Database(server, new InProcessInserts(backend, DEFAULT_NAME), connect(uri, counter), counter,
-                DEFAULT_NAME, "embedded " + file);
+        return new Database(server, connect(uri, counter), counter, DEFAULT_NAME, "embedded " + file);
     }
 
     public static Database connect(String uri, String defaultName) {
         ConnectionString cs = new ConnectionString(uri);
         String name = cs.getDatabase() != null ? cs.getDatabase() : defaultName;
         CommandCounter counter = new CommandCounter();
-        return new Database(null, null, connect(uri, counter), counter, name, "mongodb " + cs.getHosts());
+        return new Database(null, connect(uri, counter), counter, name, "mongodb " + cs.getHosts());
     }
 
     /**
@@ -93,31 +85,6 @@ public final class Database implements AutoCloseable {
 
     public MongoDatabase mongo() {
         return db;
-    }
-
-    /**
-     * Inserts documents into a collection that is only ever appended to and read back. On the
-     * embedded database they go in from inside the process (counted as an insert command):
-     * through the driver, the timeline of a 1000-machine boot storm (8000 small documents) cost
-     * about 4 of the appliance's 20 CPU-seconds, most of it BSON encoding and decoding and the
-     * JIT compiling that (docs/BENCHMARKS.md, finding 23).
-     */
-    public void append(String collection, List<Document> docs) {
-        long start = System.nanoTime();
-        if (inProcess != null && inProcess.insert(collection, docs)) {
-            counter.inProcess("insert", System.nanoTime() - start);
-            return;
-        }
-        db.getCollection(collection).insertMany(docs);
-    }
-
-    InProcessInserts inProcess() {
-        return inProcess;
-    }
-
-    /** The embedded server's address, for a second connection; null on a real MongoDB. */
-    java.net.InetSocketAddress embeddedAddress() {
-        return embedded == null ? null : embedded.getLocalAddress();
     }
 
     /** Finished commands by name with their count and total time, live: for the latency metric. */

@@ -21,14 +21,12 @@ import org.slf4j.LoggerFactory;
 public final class EventStore {
     private static final Logger log = LoggerFactory.getLogger(EventStore.class);
 
-    private final Database db;
     private final MongoCollection<Document> collection;
     /** Only the event writer thread creates them, after construction. */
     private boolean indexed;
 
     /** Creates the indexes now if the database answers, else with the first insert that reaches it. */
     public EventStore(Database db) {
-        this.db = db;
         this.collection = db.mongo().getCollection("events");
         try {
             ensureIndexes();
@@ -53,7 +51,7 @@ public final class EventStore {
                     .append("step", e.step()).append("details", new Document(e.details())));
         }
         if (!docs.isEmpty()) {
-            db.append("events", docs);
+            collection.insertMany(docs);
         }
     }
 
