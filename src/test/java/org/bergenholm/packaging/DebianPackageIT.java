@@ -49,7 +49,7 @@ class DebianPackageIT {
     @Test
     void installsLikeADebianService(@TempDir Path data) throws Exception {
         assertEquals(new Result(0, "bergenholm 2.0.0\n"), run("/usr/bin/bergenholm", "--version"));
-        Result directives = run("env", "BERGENHOLM_JAVA_OPTS=-XX:+CompilerDirectivesPrint", "/usr/bin/bergenholm", "--version");
+        Result directives = run("env", "BERGENHOLM_JAVA_OPTS=-XX:+CompilerDirectivesPrint", "/usr/bin/bergenholm", "serve", "--help");
         assertTrue(directives.output().contains("org/h2/*.*") && directives.output().contains("Exclude:true"),
                 "the launcher keeps C2 off the database stack with the packaged directives: " + directives.output());
         assertEquals(0, run("id", "bergenholm").code(), "system user created");
