@@ -109,7 +109,6 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
                 }
                 batch.add(first);
                 gather(batch);
-                batch.removeIf(e -> e == FLUSH);
                 store.insert(batch);
                 trimIfDue(batch);
             } catch (InterruptedException ie) {
@@ -117,20 +116,23 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
             } catch (RuntimeException ex) {
                 log.warn("could not store {} events: {}", batch.size(), ex.getMessage());
             } finally {
-                batch.removeIf(e -> e == FLUSH);
                 handled.addAndGet(batch.size());
                 batch.clear();
             }
         }
     }
 
-    /** Adds to the batch until it is full, the gathering time has passed, or a flush is asked for. */
+    /**
+     * Adds to the batch until it is full, the gathering time has passed, or a flush is asked for;
+     * flush markers are taken out as they come, so the batch holds events only.
+     */
     private void gather(List<Event> batch) throws InterruptedException {
         long until = System.nanoTime() + gatherNanos;
         while (batch.size() < BATCH && running) {
             int from = batch.size();
             queue.drainTo(batch, BATCH - from);
-            if (batch.size() >= BATCH || batch.subList(from, batch.size()).contains(FLUSH)) {
+            boolean flushed = batch.subList(from, batch.size()).removeIf(e -> e == FLUSH);
+            if (flushed || batch.size() >= BATCH) {
                 return;
             }
             long left = until - System.nanoTime();
