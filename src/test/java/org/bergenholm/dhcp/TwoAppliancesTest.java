@@ -89,7 +89,14 @@ class TwoAppliancesTest {
             Map<String, String> ackedTo = new HashMap<>();
             List<String> problems = new ArrayList<>();
             int acks = 0;
-            for (Document e : db.getCollection("events").find(new Document("step", "dhcp ack"))) {
+            List<Document> stored = new ArrayList<>();
+            for (Document batch : db.getCollection("events").find()) {
+                stored.addAll(batch.getList("events", Document.class));
+            }
+            for (Document e : stored) {
+                if (!"dhcp ack".equals(e.getString("step"))) {
+                    continue;
+                }
                 Document d = e.get("details", Document.class);
                 String address = d.getString("address");
                 String mac = d.getString("mac");
