@@ -84,10 +84,11 @@ gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how bu
     $py "$here/threads.py" diff "$out/$1-servers0.json" "$out/$1-servers1.json" > "$out/$1-servers.txt"
     echo "$before" "$after" | awk -v hz="$(getconf CLK_TCK)" -v server="$server0 $server1" \
         -v gen="$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["generator_cpu"])' "$out/$1.json")" '{ n = (NF - 2) / 2
-        for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d }
+        for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d; f[i] = d }
         split(server, s, " ")
-        printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything: servers %.1f, generator %.1f\n",
-            100 * (total - idle) / total, (total - idle) / hz, s[2] - s[1], gen }' \
+        printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything: servers %.1f, generator %.1f",
+            100 * (total - idle) / total, (total - idle) / hz, s[2] - s[1], gen
+        printf " (interrupts %.1f, softirq %.1f, steal %.1f of all)\n", f[7] / hz, f[8] / hz, f[9] / hz }' \
         | tee "$out/$1-cpu.txt"
     for ns in $srv $cli; do  # TCP counters on each side (losses, retransmissions, zero windows)
         ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net1.json"

@@ -17,12 +17,29 @@ import java.time.Duration;
 public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noRequestTimeout) {
     /**
      * Each connection's kernel send buffer (the kernel doubles it). Left to autotuning, 500 image
-     * downloads at once grew theirs towards 4 MiB each, pushed the machine past the kernel's TCP
-     * memory-pressure threshold (`net.ipv4.tcp_mem`, system-wide) and made the receivers drop
-     * segments: senders backed off for up to 30 s (boot storm, docs/BENCHMARKS.md finding 12).
-     * 256 KiB still moves 250 MB/s per connection at 1 ms round trip.
+     * downloads at once to clients with large windows grew theirs towards 4 MiB each, pushed the
+     * machine past the kernel's TCP memory-pressure threshold (`net.ipv4.tcp_mem`, system-wide)
+     * and made the receivers drop segments: senders backed off for up to 30 s (boot storm,
+     * docs/BENCHMARKS.md finding 12). Against iPXE's 256 KiB window, 512 KiB is what autotuning
+     * gives nginx (about 520 KB per sendfile) and keeps data queued whenever the window opens:
+     * half the write events of 256 KiB, and the clients receive in larger pieces (finding 27).
      */
-    public static final int SEND_BUFFER = 256 << 10;
+    public static final int SEND_BUFFER = 512 << 10;
+    /** Where Linux caps what SO_SNDBUF may ask for: 208 KiB by default before Linux 6.16, 4 MiB since. */
+    public static final java.nio.file.Path WMEM_MAX = java.nio.file.Path.of("/proc/sys/net/core/wmem_max");
+
+    /** The send buffer a connection gets before the kernel doubles it: SEND_BUFFER, or less if wmem_max caps it. */
+    public static int effectiveSendBuffer() {
+        try {
+            // Files.readString trusts the size procfs reports and read "4" of "4194304" here.
+            try (var in = java.nio.file.Files.newInputStream(WMEM_MAX)) {
+                return (int) Math.min(SEND_BUFFER, Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim()));
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return SEND_BUFFER;
+        }
+    }
+
     public static HttpLimits defaults() {
         return new HttpLimits(10_000, Duration.ofSeconds(10), Duration.ofSeconds(20));
     }
