@@ -25,7 +25,7 @@ public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noR
      * half the write events of 256 KiB, and the clients receive in larger pieces (finding 27).
      */
     public static final int SEND_BUFFER = 512 << 10;
-    /** Where Linux caps what SO_SNDBUF may ask for: 208 KiB by default before Linux 6.16, 4 MiB since. */
+    /** Where Linux caps what SO_SNDBUF may ask for: 208 KiB by default on older kernels (Debian 12's 6.1), 4 MiB on newer ones. */
     public static final java.nio.file.Path WMEM_MAX = java.nio.file.Path.of("/proc/sys/net/core/wmem_max");
 
     /** The send buffer a connection gets before the kernel doubles it: SEND_BUFFER, or less if wmem_max caps it. */
