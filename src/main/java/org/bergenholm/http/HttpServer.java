@@ -70,10 +70,10 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public void start() {
-        if (HttpLimits.effectiveSendBuffer() < HttpLimits.SEND_BUFFER) {
+        int sendBuffer = HttpLimits.effectiveSendBuffer();
+        if (sendBuffer < HttpLimits.SEND_BUFFER) {
             log.warn("net.core.wmem_max caps each HTTP connection's send buffer at {} bytes instead of {}: image downloads"
-                    + " take more CPU; raise it with 'sysctl -w net.core.wmem_max=4194304'",
-                    HttpLimits.effectiveSendBuffer(), HttpLimits.SEND_BUFFER);
+                    + " take more CPU; raise it with 'sysctl -w net.core.wmem_max=4194304'", sendBuffer, HttpLimits.SEND_BUFFER);
         }
         undertow.start();
     }
