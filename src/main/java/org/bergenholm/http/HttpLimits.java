@@ -1,5 +1,10 @@
 package org.bergenholm.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -26,16 +31,16 @@ public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noR
      */
     public static final int SEND_BUFFER = 512 << 10;
     /** Where Linux caps what SO_SNDBUF may ask for: 208 KiB by default on older kernels (Debian 12's 6.1), 4 MiB on newer ones. */
-    public static final java.nio.file.Path WMEM_MAX = java.nio.file.Path.of("/proc/sys/net/core/wmem_max");
+    public static final Path WMEM_MAX = Path.of("/proc/sys/net/core/wmem_max");
 
     /** The send buffer a connection gets before the kernel doubles it: SEND_BUFFER, or less if wmem_max caps it. */
     public static int effectiveSendBuffer() {
         try {
             // Files.readString trusts the size procfs reports and read "4" of "4194304" here.
-            try (var in = java.nio.file.Files.newInputStream(WMEM_MAX)) {
-                return (int) Math.min(SEND_BUFFER, Long.parseLong(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim()));
+            try (InputStream in = Files.newInputStream(WMEM_MAX)) {
+                return (int) Math.min(SEND_BUFFER, Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim()));
             }
-        } catch (java.io.IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return SEND_BUFFER;
         }
     }

@@ -83,10 +83,15 @@ public final class EventStore {
     /** The newest {@code limit} events of a host, oldest first. */
     public List<Event> forHost(String host, int limit) {
         List<Event> found = new ArrayList<>();
+        Instant cutoff = null;
         for (Document d : collection.find(ofHost(host)).sort(Sorts.descending("time", "_id"))) {
             // Documents come newest event first; once `limit` events are found, one whose newest
-            // event is older than all of those cannot change the answer.
-            if (found.size() >= limit && d.getDate("time").toInstant().isBefore(nthNewest(found, limit))) {
+            // event is older than all of those cannot change the answer. Later events only move the
+            // true cutoff forward, so the first one found is safe to keep.
+            if (cutoff == null && found.size() >= limit) {
+                cutoff = nthNewest(found, limit);
+            }
+            if (cutoff != null && d.getDate("time").toInstant().isBefore(cutoff)) {
                 break;
             }
             events(d, e -> e.host().equals(host), found);
@@ -98,8 +103,12 @@ public final class EventStore {
     /** Events strictly after {@code since}, oldest first. */
     public List<Event> since(Instant since, int limit) {
         List<Event> found = new ArrayList<>();
+        Instant cutoff = null;
         for (Document d : collection.find(Filters.gt("time", Date.from(since))).sort(Sorts.ascending("time", "_id"))) {
-            if (found.size() >= limit && firstOf(d).isAfter(nthOldest(found, limit))) {
+            if (cutoff == null && found.size() >= limit) {
+                cutoff = nthOldest(found, limit);
+            }
+            if (cutoff != null && firstOf(d).isAfter(cutoff)) {
                 break;
             }
             events(d, e -> e.time().isAfter(since), found);
