@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
@@ -46,6 +47,13 @@ public final class TftpServer implements AutoCloseable {
      * time in a boot storm. Timeouts are hundreds of milliseconds or more, so a few milliseconds late is no change.
      */
     private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /**
+     * The listening channel's kernel receive buffer (the kernel doubles it). A boot storm's RRQs
+     * arrive within a second: with the default 208 KiB, 250-410 of a 1000-machine storm's RRQs were
+     * dropped while the loop was still starting transfers, and each of those machines asked
+     * again only after its timeout (docs/BENCHMARKS.md, boot storm, finding 30).
+     */
+    static final int REQUEST_BUFFER = 4 << 20;
 
     /** A running transfer and the channel it owns (null in single-port mode). */
     private record Running(Transfer transfer, DatagramChannel channel, String name, long started) { }
@@ -88,6 +96,7 @@ public final class TftpServer implements AutoCloseable {
         selector = Selector.open();
         listening = DatagramChannel.open();
         try {
+            listening.setOption(StandardSocketOptions.SO_RCVBUF, REQUEST_BUFFER);
             listening.bind(new InetSocketAddress(config.listenAddress(), config.port()));
             listening.configureBlocking(false);
             listening.register(selector, SelectionKey.OP_READ);
@@ -97,6 +106,12 @@ public final class TftpServer implements AutoCloseable {
             throw e;
         }
         BootAssets.warnIfIncomplete(root);
+        int buffer = listening.getOption(StandardSocketOptions.SO_RCVBUF);
+        if (buffer < 2 * REQUEST_BUFFER) {
+            LOG.warn("net.core.rmem_max caps the TFTP request socket's receive buffer at {} bytes instead of {}: in a boot"
+                    + " storm requests beyond it are dropped and machines ask again seconds later; raise it with"
+                    + " sysctl -w net.core.rmem_max={}", buffer, 2 * REQUEST_BUFFER, REQUEST_BUFFER);
+        }
         loop = daemon(this::run, "tftp");
         loop.start();
         LOG.info("TFTP serving {} on {} ({})", root, listening.getLocalAddress(),
