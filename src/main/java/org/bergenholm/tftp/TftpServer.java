@@ -49,7 +49,7 @@ public final class TftpServer implements AutoCloseable {
     private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /**
      * The listening channel's kernel receive buffer (the kernel doubles it). A boot storm's RRQs
-     * arrive within a second: with the default 208 KiB, 250-410 of a 1000-machine storm's RRQs were
+     * arrive within a second: with the default 208 KiB, 190-410 of a cold 1000-machine storm's RRQs were
      * dropped while the loop was still starting transfers, and each of those machines asked
      * again only after its timeout (docs/BENCHMARKS.md, boot storm, finding 30).
      */
