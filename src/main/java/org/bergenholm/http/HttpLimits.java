@@ -30,18 +30,6 @@ public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noR
      * half the write events of 256 KiB, and the clients receive in larger pieces (finding 27).
      */
     public static final int SEND_BUFFER = 512 << 10;
-    /**
-     * Undertow's I/O threads, which parse requests and send image bodies: one per two cores, where
-     * Undertow's default is one per core. They share the cores with TFTP, DHCP, the JIT and the
-     * workers; on two cores, four alternated 1000-machine boot storms each way, one I/O thread used
-     * 1.2 CPU-seconds less than two in the cold storm (6.1 against 7.2, fewer and fuller wake-ups),
-     * and it sent the storm's 42 GB in 6 CPU-seconds, several times what a 10 GbE link carries
-     * (docs/BENCHMARKS.md, boot storm, finding 29).
-     */
-    public static int ioThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    }
-
     /** Where Linux caps what SO_SNDBUF may ask for: 208 KiB by default on older kernels (Debian 12's 6.1), 4 MiB on newer ones. */
     public static final Path WMEM_MAX = Path.of("/proc/sys/net/core/wmem_max");
 
@@ -55,6 +43,18 @@ public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noR
         } catch (IOException | NumberFormatException e) {
             return SEND_BUFFER;
         }
+    }
+
+    /**
+     * Undertow's I/O threads, which parse requests and send image bodies: one per two cores, where
+     * Undertow's default is one per core. They share the cores with TFTP, DHCP, the JIT and the
+     * workers; on two cores, four alternated 1000-machine boot storms each way, one I/O thread used
+     * 1.2 CPU-seconds less than two in the cold storm (6.1 against 7.2, fewer and fuller wake-ups),
+     * and it sent the storm's 42 GB in 6 CPU-seconds, several times what a 10 GbE link carries
+     * (docs/BENCHMARKS.md, boot storm, finding 29).
+     */
+    public static int ioThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     public static HttpLimits defaults() {
