@@ -52,6 +52,9 @@ class DebianPackageIT {
         Result directives = run("env", "BERGENHOLM_JAVA_OPTS=-XX:+CompilerDirectivesPrint", "/usr/bin/bergenholm", "serve", "--help");
         assertTrue(directives.output().contains("org/h2/*.*") && directives.output().contains("Exclude:true"),
                 "the launcher keeps C2 off the database stack with the packaged directives: " + directives.output());
+        Result flags = run("env", "BERGENHOLM_JAVA_OPTS=-XX:+PrintFlagsFinal", "/usr/bin/bergenholm", "--version");
+        assertTrue(flags.output().matches("(?s).*Tier4InvocationThreshold\\s+= 50000\\s+\\{product\\} \\{command line\\}.*"),
+                "the launcher passes the packaged jvm.options: " + flags.output());
         assertEquals(0, run("id", "bergenholm").code(), "system user created");
         assertTrue(run("stat", "-c", "%U %a", "/var/lib/bergenholm").output().startsWith("bergenholm 750"));
         assertTrue(run("dpkg-query", "-W", "-f", "${Conffiles}", "bergenholm").output().contains("/etc/bergenholm/bergenholm.yaml"));
