@@ -1,14 +1,13 @@
 package org.bergenholm.faults;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bergenholm.http.HttpLimits;
+import org.bergenholm.testing.SocketMemory;
 import org.bergenholm.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +23,10 @@ class SendBufferTest {
             out.write("GET /api/1.0/hosts/ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             client.getInputStream().read(new byte[256]);
-            Process ss = new ProcessBuilder("ss", "-tmn", "state", "established", "( sport = :" + u.getPort()
-                    + " and dport = :" + client.getLocalPort() + " )").redirectErrorStream(true).start();
-            String shown = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(ss.waitFor() == 0, shown);
-            Matcher tb = Pattern.compile("tb(\\d+)").matcher(shown);
-            assertTrue(tb.find(), "no skmem in: " + shown);
+            long buffer = SocketMemory.field("tb", "-tn", "state", "established", "( sport = :" + u.getPort()
+                    + " and dport = :" + client.getLocalPort() + " )");
             // Linux doubles what SO_SNDBUF asks for (up to net.core.wmem_max), to leave room for its bookkeeping.
-            assertTrue(Long.parseLong(tb.group(1)) == 2L * HttpLimits.effectiveSendBuffer(), shown);
+            assertEquals(2L * HttpLimits.effectiveSendBuffer(), buffer);
         }
     }
 }

@@ -3,14 +3,10 @@ package org.bergenholm.tftp;
 import static org.bergenholm.tftp.TftpFixture.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.bergenholm.testing.SocketMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,17 +48,9 @@ class LimitsTest {
     @Test
     void requestSocketHasTheLargeReceiveBuffer() throws Exception {
         try (TftpServer server = TftpFixture.start(root, config(false, 8, 8, 1000, 1))) {
-            Process ss = new ProcessBuilder("ss", "-uamn", "( sport = :" + server.port() + " )").redirectErrorStream(true).start();
-            String shown = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(ss.waitFor() == 0, shown);
-            Matcher rb = Pattern.compile("rb(\\d+)").matcher(shown);
-            assertTrue(rb.find(), "no skmem in: " + shown);
-            long rmemMax;
-            try (var in = Files.newInputStream(Path.of("/proc/sys/net/core/rmem_max"))) { // procfs reports no size
-                rmemMax = Long.parseLong(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
-            }
+            long buffer = SocketMemory.field("rb", "-uan", "( sport = :" + server.port() + " )");
             // Linux doubles what SO_RCVBUF asks for, up to twice net.core.rmem_max.
-            assertEquals(2 * Math.min(TftpServer.REQUEST_BUFFER, rmemMax), Long.parseLong(rb.group(1)), shown);
+            assertEquals(2 * Math.min(TftpServer.REQUEST_BUFFER, SocketMemory.netCore("rmem_max")), buffer);
         }
     }
 }
