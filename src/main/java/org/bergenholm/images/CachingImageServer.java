@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * host's timeline: "<label> served" with bytes, duration and hit/miss, or "<label> failed".
  *
  * <p>Transfers start on threads of their own, not Undertow's few workers: opening an image may
- * wait for its download, a client waiting for bytes of a slow download blocks its thread, and a
- * boot storm must not leave the REST API without a worker to answer. The body of a complete file
- * then goes out from the connection's I/O thread. At most {@link #MAX_TRANSFERS} answers are
- * under way at once, counted from request to the body's last byte.
+ * wait for its upstream to answer (and a body of unknown length is sent from that thread), and
+ * a boot storm must not leave the REST API without a worker to answer. A body of known length
+ * then goes out from the connection's I/O thread, as its bytes land. At most
+ * {@link #MAX_TRANSFERS} answers are under way at once, counted from request to the body's last byte.
  */
 public final class CachingImageServer implements ImageServer {
     private static final Logger log = LoggerFactory.getLogger(CachingImageServer.class);

@@ -2,12 +2,19 @@ package org.bergenholm.images;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.bergenholm.http.HttpError;
 
 /**
  * One upstream fetch of one URL into a temporary file, shared by every client of that URL.
- * Readers wait here for the headers and then for each new stretch of bytes; the download
- * thread reports progress. State changes happen while the cache holds its lock, so the cache
+ * Readers wait here for the headers; then a blocked reader waits for each new stretch of
+ * bytes, and a non-blocking one leaves a callback to be woken by. The download thread reports
+ * progress; what it wrote in the last {@value #LATEST_MILLIS} ms without reaching
+ * {@link #WAKE_EVERY} is announced by a timer, so the tail before a pause is never held back. State changes happen while the cache holds its lock, so the cache
  * and its readers always agree on whether the temporary file is still in play.
  */
 final class Download {
@@ -25,16 +32,21 @@ final class Download {
 
     final String url;
     final Path temp;
+    private final ScheduledExecutorService timer;
     private State state = State.WAITING;
     private ImageMeta meta;
     private long written;
     /** Bytes on disk when waiting clients were last woken. */
     private long announced;
     private HttpError failure;
+    /** Non-blocking readers at the end of what was announced, each to be called once. */
+    private List<Runnable> wakers = new ArrayList<>();
+    private boolean tailScheduled;
 
-    Download(String url, Path temp) {
+    Download(String url, Path temp, ScheduledExecutorService timer) {
         this.url = url;
         this.temp = temp;
+        this.timer = timer;
     }
 
     synchronized void streaming(ImageMeta m) {
@@ -43,21 +55,71 @@ final class Download {
         notifyAll();
     }
 
-    synchronized void progress(long total) {
-        written = total;
-        // Clients of a download wait here in hundreds in a boot storm: waking them all for every
-        // read of the upstream (16 KiB at a time) kept 500 threads fighting over this monitor and
-        // slowed the download itself to a crawl (cold storm, docs/BENCHMARKS.md finding 10).
-        if (total - announced >= WAKE_EVERY) {
-            announced = total;
-            notifyAll();
+    void progress(long total) {
+        List<Runnable> wake;
+        synchronized (this) {
+            written = total;
+            // Clients of a download wait here in hundreds in a boot storm: waking them all for every
+            // read of the upstream (16 KiB at a time) kept 500 threads fighting over this monitor and
+            // slowed the download itself to a crawl (cold storm, docs/BENCHMARKS.md finding 10).
+            if (total - announced < WAKE_EVERY) {
+                if (!tailScheduled) {
+                    tailScheduled = true;
+                    try {
+                        timer.schedule(this::announceTail, LATEST_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) {
+                        tailScheduled = false; // the cache is closing; the end of the download announces the rest
+                    }
+                }
+                return;
+            }
+            wake = announce();
         }
+        wake.forEach(Runnable::run);
     }
 
-    synchronized void finish(State end, HttpError why) {
-        state = end;
-        failure = why;
+    private void announceTail() {
+        List<Runnable> wake;
+        synchronized (this) {
+            tailScheduled = false;
+            if (written == announced) {
+                return;
+            }
+            wake = announce();
+        }
+        wake.forEach(Runnable::run);
+    }
+
+    /** Holding the lock: wakes blocked readers and hands back the callbacks to run once it is let go. */
+    private List<Runnable> announce() {
+        announced = written;
         notifyAll();
+        List<Runnable> wake = wakers;
+        wakers = new ArrayList<>();
+        return wake;
+    }
+
+    void finish(State end, HttpError why) {
+        List<Runnable> wake;
+        synchronized (this) {
+            state = end;
+            failure = why;
+            wake = announce();
+        }
+        wake.forEach(Runnable::run);
+    }
+
+    /**
+     * Calls {@code wake} once after more than {@code pos} bytes have been announced or the
+     * download has ended, and returns true; returns false, registering nothing, if that is so
+     * already (more than pos bytes are on disk, or the download is over).
+     */
+    synchronized boolean wakeBeyond(long pos, Runnable wake) {
+        if (state != State.STREAMING || written > pos) {
+            return false;
+        }
+        wakers.add(wake);
+        return true;
     }
 
     synchronized State state() {
@@ -86,7 +148,7 @@ final class Download {
 
     /**
      * Waits until more than {@code pos} bytes are on disk (waiters wake every {@link #WAKE_EVERY}
-     * bytes, or after 100 ms) or the download is complete, and
+     * bytes, and within {@value #LATEST_MILLIS} ms of the last write) or the download is complete, and
      * returns how many there are; a failed download throws, whatever was already there.
      */
     synchronized long awaitBeyond(long pos) throws IOException {
@@ -98,7 +160,7 @@ final class Download {
                 return written;
             }
             try {
-                wait(LATEST_MILLIS); // a pausing upstream announces nothing: look at what landed meanwhile
+                wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted waiting for " + Urls.shown(url));

@@ -202,7 +202,7 @@ public final class ImageCache implements AutoCloseable {
     }
 
     private void start(Slot s, String proxyUrl) {
-        Download d = new Download(s.url, dir.resolve(s.key + "." + (++tempCounter) + ".part"));
+        Download d = new Download(s.url, dir.resolve(s.key + "." + (++tempCounter) + ".part"), watchdog);
         s.download = d;
         s.error = null;
         ImageMeta cached = s.meta;

@@ -18,9 +18,10 @@ import org.xnio.channels.StreamSinkChannel;
 /**
  * Writes a leased image to the client: headers, 304 for a matching If-None-Match, HEAD,
  * one byte range as 206. The body goes from the file channel to the socket with
- * transferFrom, which Undertow turns into sendfile for plain HTTP: bytes of a download under way
- * from the calling thread as they land, the rest of the file, once it is all on disk, from the
- * connection's I/O thread.
+ * transferFrom, which Undertow turns into sendfile for plain HTTP, from the connection's I/O
+ * thread: the bytes of a download under way as they land, and the whole file once it is on disk.
+ * Only a body of unknown length (an upstream without Content-Length, still downloading) is sent
+ * from the calling thread.
  */
 final class ImageResponse {
     private ImageResponse() {
@@ -75,30 +76,28 @@ final class ImageResponse {
         // Headers go out on their own first: with headers still buffered, Undertow's response
         // conduit copies a file transfer through its header buffer and the body came out wrong.
         Channels.flushBlocking(sink);
-        long pos = from;
+        if (length >= 0) { // no thread waits for the client, or for the download
+            new FileBody(exchange, sink, lease, from, to, stall, done).start();
+            return;
+        }
+        long pos = 0;
         try {
-            long end = length >= 0 ? to : Long.MAX_VALUE;
-            while (pos < end) {
-                if (length >= 0 && lease.onDisk()) { // the rest without holding this thread
-                    new FileBody(exchange, sink, lease.channel(), from, pos, to, stall, done).start();
-                    return;
-                }
+            while (true) {
                 long available = lease.awaitBeyond(pos);
                 if (available <= pos) {
-                    break; // an upstream without Content-Length has finished
+                    break; // the upstream has finished
                 }
-                long n = Math.min(available, end) - pos;
-                Channels.transferBlocking(sink, lease.channel(), pos, n);
-                pos += n;
+                Channels.transferBlocking(sink, lease.channel(), pos, available - pos);
+                pos = available;
             }
             sink.shutdownWrites();
             Channels.flushBlocking(sink);
             exchange.endExchange();
         } catch (IOException e) {
-            done.finished(pos - from, e);
+            done.finished(pos, e);
             return;
         }
-        done.finished(pos - from, null);
+        done.finished(pos, null);
     }
 
     /** How a response ended: bytes of the body sent, and why it stopped short (null when it did not). */
@@ -107,16 +106,21 @@ final class ImageResponse {
     }
 
     /**
-     * The body of a complete file, sent from the connection's I/O thread whenever the socket
-     * can take more, as nginx does: no thread waits on a slow client, and each wake-up is one
-     * sendfile. (XNIO's blocking wait registers the socket with a selector of the waiting
-     * thread and cancels it again every time the socket fills: several system calls a wake-up.)
+     * A body of known length, sent from the connection's I/O thread whenever the socket can take
+     * more, as nginx does: no thread waits on a slow client, and each wake-up is one sendfile.
+     * (XNIO's blocking wait registers the socket with a selector of the waiting thread and cancels
+     * it again every time the socket fills: several system calls a wake-up.) At the end of what a
+     * download under way has written, it stops asking for write events and leaves a callback with
+     * the download: in a cold boot storm hundreds of clients follow one download, and a thread
+     * each, woken for every megabyte, cost more than the I/O thread sending the same bytes
+     * (docs/BENCHMARKS.md, boot storm, finding 33).
      * A client that takes no byte for {@code stall} loses its connection, so one that stopped
      * reading does not hold a transfer slot for ever.
      */
     private static final class FileBody implements ChannelListener<StreamSinkChannel> {
         private final HttpServerExchange exchange;
         private final StreamSinkChannel sink;
+        private final ImageLease lease;
         private final FileChannel file;
         private final long from;
         private final long to;
@@ -130,17 +134,17 @@ final class ImageResponse {
         private volatile long pos;
         private volatile long lastProgress = System.nanoTime();
 
-        /** Sends bytes [pos, to) of the body [from, to); the first were sent already. */
-        FileBody(HttpServerExchange exchange, StreamSinkChannel sink, FileChannel file, long from, long pos, long to,
-                Duration stall, Done done) {
+        /** Sends bytes [from, to) of the leased image. */
+        FileBody(HttpServerExchange exchange, StreamSinkChannel sink, ImageLease lease, long from, long to, Duration stall, Done done) {
             this.exchange = exchange;
             this.sink = sink;
-            this.file = file;
+            this.lease = lease;
+            this.file = lease.channel();
             this.from = from;
             this.to = to;
             this.stallNanos = stall.toNanos();
             this.done = done;
-            this.pos = pos;
+            this.pos = from;
         }
 
         void start() {
@@ -173,9 +177,20 @@ final class ImageResponse {
 
         @Override
         public void handleEvent(StreamSinkChannel channel) {
+            if (open.get() == null) {
+                return; // woken by the download after the body had ended
+            }
             try {
                 while (pos < to) {
-                    long want = to - pos;
+                    long limit = Math.min(to, lease.readable());
+                    if (pos >= limit) {
+                        if (lease.wakeBeyond(pos, () -> channel.getIoThread().execute(() -> handleEvent(channel)))) {
+                            channel.suspendWrites(); // a writable socket would call back at once, again and again
+                            return;
+                        }
+                        continue; // more landed meanwhile
+                    }
+                    long want = limit - pos;
                     long n = channel.transferFrom(file, pos, want);
                     if (n <= 0) {
                         if (file.size() <= pos) {

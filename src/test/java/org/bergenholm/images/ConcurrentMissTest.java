@@ -55,7 +55,9 @@ class ConcurrentMissTest {
                     return Clients.sha256(r.body());
                 }));
             }
-            awaitReaders(server, 8);
+            awaitReaders(server, CLIENTS);
+            assertEquals(List.of(), threadsSendingABody(),
+                    "the clients follow the held download from the I/O thread, no thread waits for each");
             gate.countDown();
 
             byte[] rest = first.body().readAllBytes();
@@ -73,6 +75,20 @@ class ConcurrentMissTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Threads inside ImageResponse.send: the blocking way of sending a body. */
+    static List<String> threadsSendingABody() {
+        List<String> names = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            for (StackTraceElement e : stack) {
+                if (e.getClassName().equals(ImageResponse.class.getName()) && e.getMethodName().equals("send")) {
+                    names.add(t.getName());
+                    return;
+                }
+            }
+        });
+        return names;
     }
 
     /** Waits until at least n clients hold the image, so they join the download while it is held. */
