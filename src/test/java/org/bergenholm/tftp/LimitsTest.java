@@ -3,6 +3,7 @@ package org.bergenholm.tftp;
 import static org.bergenholm.tftp.TftpFixture.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
 import java.nio.file.Path;
@@ -45,6 +46,14 @@ class LimitsTest {
     }
 
     /** A storm's requests wait in the kernel instead of being dropped: the listening socket's buffer, read back with ss(8). */
+    @Test
+    void warnsOnlyWhenRmemMaxCapsTheRequestBuffer() {
+        assertTrue(TftpServer.requestBufferWarning(TftpServer.REQUEST_BUFFER).isEmpty(),
+                "Java reports the size asked for (Linux doubles it): a buffer of REQUEST_BUFFER was not capped");
+        String warning = TftpServer.requestBufferWarning(212_992).orElseThrow();
+        assertTrue(warning.contains("at 212992 bytes") && warning.contains("sysctl -w net.core.rmem_max=" + TftpServer.REQUEST_BUFFER), warning);
+    }
+
     @Test
     void requestSocketHasTheLargeReceiveBuffer() throws Exception {
         try (TftpServer server = TftpFixture.start(root, config(false, 8, 8, 1000, 1))) {
