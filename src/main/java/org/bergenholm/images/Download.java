@@ -14,8 +14,9 @@ import org.bergenholm.http.HttpError;
  * Readers wait here for the headers; then a blocked reader waits for each new stretch of
  * bytes, and a non-blocking one leaves a callback to be woken by. The download thread reports
  * progress; what it wrote in the last {@value #LATEST_MILLIS} ms without reaching
- * {@link #WAKE_EVERY} is announced by a timer, so the tail before a pause is never held back. State changes happen while the cache holds its lock, so the cache
- * and its readers always agree on whether the temporary file is still in play.
+ * {@link #WAKE_EVERY} is announced by a timer, so the tail before a pause is never held back.
+ * State changes happen while the cache holds its lock, so the cache and its readers always agree
+ * on whether the temporary file is still in play.
  */
 final class Download {
     enum State { WAITING, STREAMING, NOT_MODIFIED, COMPLETE, FAILED }
