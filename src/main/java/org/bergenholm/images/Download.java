@@ -1,5 +1,6 @@
 package org.bergenholm.images;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,15 +113,26 @@ final class Download {
 
     /**
      * Calls {@code wake} once after more than {@code pos} bytes have been announced or the
-     * download has ended, and returns true; returns false, registering nothing, if that is so
-     * already (more than pos bytes are on disk, or the download is over).
+     * download has ended, and returns true; returns false, registering nothing, if more than pos
+     * bytes are on disk already. Throws when no byte beyond pos will ever come (the download
+     * failed, or ended before it).
      */
-    synchronized boolean wakeBeyond(long pos, Runnable wake) {
-        if (state != State.STREAMING || written > pos) {
+    synchronized boolean wakeBeyond(long pos, Runnable wake) throws IOException {
+        if (state == State.FAILED) {
+            throw broken();
+        }
+        if (written > pos) {
             return false;
+        }
+        if (state != State.STREAMING) {
+            throw new EOFException("the download ended at byte " + written + ", before byte " + pos);
         }
         wakers.add(wake);
         return true;
+    }
+
+    private Broken broken() {
+        return new Broken(failure == null ? "upstream failed" : failure.getMessage());
     }
 
     synchronized State state() {
@@ -155,7 +167,7 @@ final class Download {
     synchronized long awaitBeyond(long pos) throws IOException {
         while (true) {
             if (state == State.FAILED) {
-                throw new Broken(failure == null ? "upstream failed" : failure.getMessage());
+                throw broken();
             }
             if (written > pos || state == State.COMPLETE) {
                 return written;

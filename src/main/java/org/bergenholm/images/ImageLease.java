@@ -3,7 +3,6 @@ package org.bergenholm.images;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import org.bergenholm.http.HttpError;
 
 /**
  * A client's hold on one image: an open channel on a complete file, or on the temporary file
@@ -47,11 +46,6 @@ public final class ImageLease implements AutoCloseable {
         return meta.length();
     }
 
-    /** Whether the whole image is on disk: it was, or its download has finished. */
-    public boolean onDisk() {
-        return download == null || download.state() == Download.State.COMPLETE;
-    }
-
     /** The bytes on disk now, without waiting: all of them (Long.MAX_VALUE) once the image is complete. */
     long readable() {
         return download == null ? Long.MAX_VALUE : download.written();
@@ -59,25 +53,14 @@ public final class ImageLease implements AutoCloseable {
 
     /**
      * For a reader that has sent every byte on disk up to {@code pos}: calls {@code wake} once more
-     * have landed or the download has ended, and returns true; false if that is so already.
-     * Throws when no byte beyond pos will ever come (the download failed, or ended short).
+     * have landed or the download has ended, and returns true; false if more are on disk already.
+     * Throws when no byte beyond pos will ever come (see {@link Download#wakeBeyond}).
      */
     boolean wakeBeyond(long pos, Runnable wake) throws IOException {
         if (download == null) {
             throw new EOFException("the image file ends at byte " + pos);
         }
-        if (download.wakeBeyond(pos, wake)) {
-            return true;
-        }
-        Download.State state = download.state();
-        if (state == Download.State.FAILED) {
-            HttpError why = download.failure();
-            throw new Download.Broken(why == null ? "upstream failed" : why.getMessage());
-        }
-        if (state != Download.State.STREAMING && download.written() <= pos) {
-            throw new EOFException("the download ended at byte " + download.written() + ", before byte " + pos);
-        }
-        return false;
+        return download.wakeBeyond(pos, wake);
     }
 
     /** How many bytes can be read now, waiting until it is more than pos or the image ends. */
