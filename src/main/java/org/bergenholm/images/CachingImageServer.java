@@ -1,6 +1,7 @@
 package org.bergenholm.images;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,6 +61,21 @@ public final class CachingImageServer implements ImageServer {
             tooMany(exchange);
             return;
         }
+        ImageLease ready = null;
+        boolean local = request.url().startsWith("file:");
+        try {
+            ready = local ? mirror.open(request.url()) : request.cache() ? cache.openReady(request.url()) : null;
+        } catch (HttpError | IOException e) {
+            // The transfer thread opens it again and answers the error the usual way.
+        }
+        if (ready != null) {
+            // Nothing left to wait for: answered from this worker once the handler has returned (a
+            // dispatched exchange is not ended by Undertow then), the body then goes out from the I/O
+            // thread, and no transfer thread is woken for it (two in three requests of a boot storm).
+            ImageLease lease = ready;
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> answer(exchange, request, lease));
+            return;
+        }
         // Undertow hands the task to the executor after this returns, so a full pool is answered from there.
         exchange.dispatch(task -> {
             try {
@@ -68,21 +84,24 @@ public final class CachingImageServer implements ImageServer {
                 slots.release();
                 tooMany(exchange);
             }
-        }, () -> answer(exchange, request));
+        }, () -> answer(exchange, request, null));
     }
 
     private static void tooMany(HttpServerExchange exchange) {
         Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
     }
 
-    /** Holds one of the transfer slots until the response has ended, here or from the I/O thread. */
-    private void answer(HttpServerExchange exchange, ImageRequest request) {
+    /**
+     * Holds one of the transfer slots until the response has ended, here or from the I/O thread.
+     * {@code ready}: the image, already opened; null to open it here.
+     */
+    private void answer(HttpServerExchange exchange, ImageRequest request, ImageLease ready) {
         boolean async = false;
         try {
-            if (!request.cache() && !request.url().startsWith("file:")) {
+            if (ready == null && !request.cache() && !request.url().startsWith("file:")) {
                 uncached.serve(exchange, request);
             } else {
-                async = fromDisk(exchange, request);
+                async = fromDisk(exchange, request, ready);
             }
         } catch (HttpError e) {
             if (exchange.isResponseStarted()) {
@@ -101,12 +120,12 @@ public final class CachingImageServer implements ImageServer {
     }
 
     /** True when the answer went on, and releases its slot, after this returned. */
-    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request) throws Exception {
+    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request, ImageLease ready) throws Exception {
         boolean local = request.url().startsWith("file:");
         long start = System.nanoTime();
         ImageLease lease;
         try {
-            lease = local ? mirror.open(request.url()) : cache.open(request.url(), request.proxyUrl());
+            lease = ready != null ? ready : local ? mirror.open(request.url()) : cache.open(request.url(), request.proxyUrl());
         } catch (HttpError e) {
             failed(request, e.status(), e.getMessage());
             throw e;

@@ -39,6 +39,41 @@ class FileBodyTest {
     }
 
     @Test
+    void aCachedImageIsAnsweredWithoutATransferThread() throws Exception {
+        byte[] kernel = Clients.random(1 << 20, 24);
+        try (TestUpstream upstream = new TestUpstream();
+                TestServer server = TestServer.startWithImages(data, ImageCacheConfig.defaults())) {
+            upstream.put("/k", kernel);
+            String image = upstream.url("/k");
+            server.json("POST", "/api/1.0/hosts/h", "{\"kernel\": \"" + image + "\"}");
+            // Filled by prefetch, which downloads on the cache's own threads: this server's transfer
+            // pool has started no thread yet, so any it starts below is new.
+            assertEquals(202, server.json("POST", "/api/1.0/images/prefetch", "{\"urls\": [\"" + image + "\"]}").status());
+            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end
+                    && !server.get("/api/1.0/images").body().contains("\"complete\":true"); ) {
+                Thread.sleep(20);
+            }
+            java.util.Set<Thread> before = transferThreads();
+            for (int i = 0; i < 10; i++) {
+                assertArrayEquals(kernel, Clients.get(server.url() + "/ipxe/kernel/h").body(), "request " + i);
+            }
+            java.util.Set<Thread> started = transferThreads();
+            started.removeAll(before);
+            assertEquals(java.util.Set.of(), started, "a cached image waits for nothing, so no transfer thread is woken for it");
+        }
+    }
+
+    private static java.util.Set<Thread> transferThreads() {
+        java.util.Set<Thread> found = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("image-transfer")) {
+                found.add(t);
+            }
+        }
+        return found;
+    }
+
+    @Test
     void aClientThatLeavesMidBodyIsOnItsTimelineAndTheNextOneIsServed() throws Exception {
         byte[] initrd = Clients.random(32 << 20, 22);
         try (TestUpstream upstream = new TestUpstream();
