@@ -1,13 +1,16 @@
 #!/bin/bash
-# Boot storm: N simulated machines against the appliance (cold cache, then warm), then against the
-# reference stack (dnsmasq DHCP+TFTP, nginx HTTP) on the same namespaces and addresses.
+# Boot storm: N simulated machines against the reference stack (dnsmasq DHCP+TFTP, nginx HTTP), then
+# against the appliance (cold cache, then warm), then against the reference again, on the same
+# namespaces and addresses. The reference runs first and last because a storm run later in the
+# sequence costs the generator more (docs/BENCHMARKS.md finding 34): its time is the mean of the two.
 #
 #   bench/storm/run.sh N [OUTDIR]      as root on Debian 12; results in OUTDIR (default /tmp/bhstorm-N)
 #   APPLIANCE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/storm.jfr' bench/storm/run.sh N   to profile it
 #
 # Namespaces: bhstorm (server side: bridge br0 10.80.0.1/22, the stack under test, an image mirror on
 # 127.0.0.1:8081) and bhstormc (the generator, 10.80.0.2/22 on a veth into br0).
-# Last line: machines N failures F seconds S reference_seconds R (S: the appliance with a cold cache).
+# Last line: machines N failures F seconds S reference_seconds R (S: the appliance with a cold cache;
+# R: the mean of the reference's two runs).
 set -euo pipefail
 n=${1:?usage: run.sh N [OUTDIR]}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,6 +109,50 @@ await_http() {
     echo "run.sh: $1 did not answer" >&2; return 1
 }
 
+# ---- the reference: dnsmasq (DHCP + TFTP, iPXE detected by user class) and nginx (script + images)
+cp "$repo/boot-assets/undionly.kpxe" "$repo/boot-assets/snponly.efi" "$out/tftp/"
+ln "$out/mirror/kernel" "$out/www/kernel"; ln "$out/mirror/initrd" "$out/www/initrd"
+printf '#!ipxe\ninitrd --name module0 http://10.80.0.1/initrd\nkernel http://10.80.0.1/kernel\nboot\n' > "$out/www/boot.ipxe"
+reference() {  # reference LABEL: start dnsmasq and nginx, run the storm against them, stop them
+cat > "$out/nginx.conf" <<EOF
+worker_processes auto;
+pid $out/nginx.pid;
+error_log $out/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    default_type application/octet-stream;
+    server { listen 10.80.0.1:80; root $out/www; }
+}
+EOF
+ip netns exec $srv nginx -c "$out/nginx.conf" -g 'daemon off;' > "$out/nginx.log" 2>&1 &
+local nginx=$!; pids+=($nginx)
+# Equivalent settings: the same pool and lease time, no ping before offering (the appliance does not
+# ping), and limits high enough for N machines (dnsmasq's defaults cap leases at 1000 and TFTP at 50).
+# Every machine has its own reserved address: allocating from the range, dnsmasq offers one free address
+# to several machines of a storm and NAKs all but one (588 of 1000 machines gave up after 21 NAKs), and
+# with its ping check on it lost 834 to "no OFFER". Reservations are its best case.
+rm -f "$out/dnsmasq.leases"  # each run starts without leases, as the appliance's first does
+$py "$here/storm.py" reservations --n "$n" --first-address 10.80.0.10 > "$out/dnsmasq.hosts"
+ip netns exec $srv dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
+    --dhcp-range=10.80.0.10,10.80.3.250,255.255.252.0,3600 --dhcp-option=option:router,10.80.0.1 \
+    --dhcp-lease-max=$((n + 1000)) --dhcp-leasefile="$out/dnsmasq.leases" --no-ping \
+    --dhcp-hostsfile="$out/dnsmasq.hosts" \
+    --enable-tftp --tftp-root="$out/tftp" --tftp-max=$((n + 50)) \
+    --dhcp-match=set:ipxe,77,"iPXE" --dhcp-match=set:efi64,option:client-arch,7 \
+    --dhcp-boot=tag:ipxe,http://10.80.0.1/boot.ipxe \
+    --dhcp-boot=tag:!ipxe,tag:efi64,snponly.efi --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe \
+    --log-facility="$out/dnsmasq.log" > "$out/dnsmasq.out" 2>&1 &
+local dnsmasq=$!; pids+=($dnsmasq)
+await_http http://10.80.0.1/boot.ipxe
+sleep 1
+gen "$1"
+kill $nginx $dnsmasq; wait $nginx $dnsmasq 2>/dev/null || true
+}
+
+reference reference-first
+
 # ---- the appliance
 ip netns exec $srv $py -m http.server 8081 --bind 127.0.0.1 --directory "$out/mirror" > "$out/mirror.log" 2>&1 &
 pids+=($!)
@@ -137,42 +184,6 @@ awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v r="$rss_kb" 'BEGIN {
 cat "$out/appliance-process.json"
 kill $app; wait $app 2>/dev/null || true
 
-# ---- the reference: dnsmasq (DHCP + TFTP, iPXE detected by user class) and nginx (script + images)
-cp "$repo/boot-assets/undionly.kpxe" "$repo/boot-assets/snponly.efi" "$out/tftp/"
-ln "$out/mirror/kernel" "$out/www/kernel"; ln "$out/mirror/initrd" "$out/www/initrd"
-printf '#!ipxe\ninitrd --name module0 http://10.80.0.1/initrd\nkernel http://10.80.0.1/kernel\nboot\n' > "$out/www/boot.ipxe"
-cat > "$out/nginx.conf" <<EOF
-worker_processes auto;
-pid $out/nginx.pid;
-error_log $out/nginx-error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    default_type application/octet-stream;
-    server { listen 10.80.0.1:80; root $out/www; }
-}
-EOF
-ip netns exec $srv nginx -c "$out/nginx.conf" -g 'daemon off;' > "$out/nginx.log" 2>&1 &
-pids+=($!)
-# Equivalent settings: the same pool and lease time, no ping before offering (the appliance does not
-# ping), and limits high enough for N machines (dnsmasq's defaults cap leases at 1000 and TFTP at 50).
-# Every machine has its own reserved address: allocating from the range, dnsmasq offers one free address
-# to several machines of a storm and NAKs all but one (588 of 1000 machines gave up after 21 NAKs), and
-# with its ping check on it lost 834 to "no OFFER". Reservations are its best case.
-$py "$here/storm.py" reservations --n "$n" --first-address 10.80.0.10 > "$out/dnsmasq.hosts"
-ip netns exec $srv dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
-    --dhcp-range=10.80.0.10,10.80.3.250,255.255.252.0,3600 --dhcp-option=option:router,10.80.0.1 \
-    --dhcp-lease-max=$((n + 1000)) --dhcp-leasefile="$out/dnsmasq.leases" --no-ping \
-    --dhcp-hostsfile="$out/dnsmasq.hosts" \
-    --enable-tftp --tftp-root="$out/tftp" --tftp-max=$((n + 50)) \
-    --dhcp-match=set:ipxe,77,"iPXE" --dhcp-match=set:efi64,option:client-arch,7 \
-    --dhcp-boot=tag:ipxe,http://10.80.0.1/boot.ipxe \
-    --dhcp-boot=tag:!ipxe,tag:efi64,snponly.efi --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe \
-    --log-facility="$out/dnsmasq.log" > "$out/dnsmasq.out" 2>&1 &
-pids+=($!)
-await_http http://10.80.0.1/boot.ipxe
-sleep 1
-gen reference
+reference reference
 
 $py "$here/report.py" "$out"
