@@ -1,0 +1,116 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * GET over HTTP/1.1 with Connection: close, received the way iPXE receives: a small receive buffer, so the
+ * advertised window stays within iPXE's 256 KiB (TCP_MAX_WINDOW_SIZE in src/include/ipxe/tcp.h). Left to
+ * Linux, a thousand receive buffers each grow to tcp_rmem's maximum and push the kernel into TCP memory
+ * pressure (docs/BENCHMARKS.md finding 18). The body goes to the sink straight from the read buffer.
+ */
+final class HttpGet {
+    /** The kernel doubles it: 256 KiB of buffer, so the window never exceeds iPXE's. */
+    static final int RECEIVE_BUFFER = 128 << 10;
+
+    interface Sink {
+        void accept(byte[] b, int off, int len);
+    }
+
+    private final byte[] buf;
+    private InputStream in;
+    private int pos, lim;
+
+    HttpGet(byte[] buf) {
+        this.buf = buf;
+    }
+
+    long get(String url, Sink sink) throws IOException, StormFailure {
+        URI uri = URI.create(url);
+        if (!"http".equals(uri.getScheme())) throw new StormFailure("not an http URL: " + url);
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(RECEIVE_BUFFER);
+            s.connect(new InetSocketAddress(uri.getHost(), port), 10_000);
+            s.setSoTimeout(30_000);
+            String hostport = uri.getRawAuthority();
+            s.getOutputStream().write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + hostport
+                    + "\r\nUser-Agent: iPXE/1.21.1 storm\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            in = s.getInputStream();
+            pos = lim = 0;
+            String status = line();
+            Map<String, String> headers = new HashMap<>();
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                if (colon > 0) headers.put(h.substring(0, colon).trim().toLowerCase(), h.substring(colon + 1).trim());
+            }
+            String[] words = status.split(" ");
+            int code = words.length > 1 ? Integer.parseInt(words[1]) : 0;
+            if (code != 200) {
+                StringBuilder body = new StringBuilder();
+                rest((b, off, len) -> body.append(new String(b, off, Math.min(len, 200 - body.length()), StandardCharsets.ISO_8859_1)));
+                throw new StormFailure("HTTP " + code + " for " + url + ": " + body);
+            }
+            if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
+                long n = 0;
+                for (long size; (size = Long.parseLong(line().split(";")[0].trim(), 16)) > 0; n += size) {
+                    exactly(size, sink, url);
+                    line();
+                }
+                return n;
+            }
+            if (headers.containsKey("content-length")) {
+                long length = Long.parseLong(headers.get("content-length"));
+                exactly(length, sink, url);
+                return length;
+            }
+            return rest(sink);
+        }
+    }
+
+    private boolean fill() throws IOException {
+        if (pos < lim) return true;
+        pos = 0;
+        lim = Math.max(0, in.read(buf, 0, buf.length));
+        return lim > 0;
+    }
+
+    private String line() throws IOException, StormFailure {
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (!fill()) throw new StormFailure("connection closed in the headers");
+            while (pos < lim) {
+                byte c = buf[pos++];
+                if (c == '\n') {
+                    int len = sb.length();
+                    return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+                }
+                sb.append((char) (c & 0xFF));
+            }
+        }
+    }
+
+    private void exactly(long n, Sink sink, String url) throws IOException, StormFailure {
+        while (n > 0) {
+            if (!fill()) throw new StormFailure("short body for " + url + ": " + n + " bytes missing");
+            int take = (int) Math.min(n, lim - pos);
+            sink.accept(buf, pos, take);
+            pos += take;
+            n -= take;
+        }
+    }
+
+    private long rest(Sink sink) throws IOException {
+        long n = 0;
+        while (fill()) {
+            sink.accept(buf, pos, lim - pos);
+            n += lim - pos;
+            pos = lim;
+        }
+        return n;
+    }
+}
