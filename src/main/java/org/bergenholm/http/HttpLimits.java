@@ -45,18 +45,6 @@ public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noR
         }
     }
 
-    /**
-     * Undertow's I/O threads, which parse requests and send image bodies: one per two cores, where
-     * Undertow's default is one per core. They share the cores with TFTP, DHCP, the JIT and the
-     * workers; on two cores, four alternated 1000-machine boot storms each way, one I/O thread used
-     * 1.2 CPU-seconds less than two in the cold storm (6.1 against 7.2, fewer and fuller wake-ups),
-     * and it sent the storm's 42 GB in 6 CPU-seconds, several times what a 10 GbE link carries
-     * (docs/BENCHMARKS.md, boot storm, finding 29).
-     */
-    public static int ioThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    }
-
     public static HttpLimits defaults() {
         return new HttpLimits(10_000, Duration.ofSeconds(10), Duration.ofSeconds(20));
     }

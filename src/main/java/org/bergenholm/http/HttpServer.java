@@ -59,7 +59,6 @@ public final class HttpServer implements AutoCloseable {
         this.graceful = new GracefulShutdownHandler(this::dispatch);
         this.undertow = Undertow.builder()
                 .addHttpListener(port, listen)
-                .setIoThreads(HttpLimits.ioThreads())
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) Exchanges.MAX_BODY + 1)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.noRequestTimeout().toMillis())
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.parseTimeout().toMillis())
