@@ -42,6 +42,7 @@ final class DhcpClient {
     }
 
     private void readLoop() {
+        raisePriority();
         ByteBuffer buf = ByteBuffer.allocate(2048);
         while (true) {
             buf.clear();
@@ -56,6 +57,22 @@ final class DhcpClient {
             if (data.length < 240 || data[0] != 2 || !hasMagic(data)) continue;
             BlockingQueue<Reply> q = waiters.get(ByteBuffer.wrap(data, 4, 4).getInt());
             if (q != null) q.offer(parse(data));
+        }
+    }
+
+    /**
+     * This thread plays every machine's NIC, so it must not wait its turn behind the machines: with a
+     * thousand machine threads runnable, a thread of ordinary priority woke seconds after an answer
+     * arrived (finding 37). Java cannot set a thread's nice value; renice can, by thread id.
+     */
+    private static void raisePriority() {
+        try {
+            String tid = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName().toString();
+            Process p = new ProcessBuilder("renice", "-n", "-15", "-p", tid).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) throw new IOException(out.trim());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot raise the DHCP reader's priority: " + e.getMessage(), e);
         }
     }
 

@@ -107,6 +107,8 @@ final class Machine implements Runnable {
             done = since(storm.t0());
         } catch (Exception e) {  // every failure is recorded against its step; the storm goes on
             error = step + ": " + e;
+        } finally {
+            http.close();
         }
     }
 

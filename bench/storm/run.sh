@@ -6,6 +6,7 @@
 #
 #   bench/storm/run.sh N [OUTDIR]      as root on Debian 12; results in OUTDIR (default /tmp/bhstorm-N)
 #   APPLIANCE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/storm.jfr' bench/storm/run.sh N   to profile it
+#   STORM_CC=bbr bench/storm/run.sh N     with another TCP congestion control than cubic
 #
 # Namespaces: bhstorm (server side: bridge br0 10.80.0.1/22, the stack under test, an image mirror on
 # 127.0.0.1:8081) and bhstormc (the generator, 10.80.0.2/22 on a veth into br0).
@@ -38,9 +39,11 @@ done
 # appliance asks for 4 MiB itself. The reference, and the generator's DHCP socket, run with 4 MiB too
 # (restored on exit).
 rmem_default=$(sysctl -n net.core.rmem_default)
+allowed_cc=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
 pids=()
 teardown() {
     sysctl -qw net.core.rmem_default="$rmem_default"
+    sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc"
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     sleep 0.5
     for ns in $srv $cli; do
@@ -73,6 +76,13 @@ ip -n $srv link set bhstormp up
 ip -n $cli addr add 10.80.0.2/22 brd + dev c0
 ip -n $cli link set c0 up
 ip -n $cli route add 255.255.255.255 dev c0  # where the generator's DHCP broadcasts leave
+# TCP congestion control in both namespaces: Linux's default, cubic, as on a stock Debian 12, unless
+# STORM_CC names another (STORM_CC=bbr). Some hosts default to bbr: without an fq qdisc it paces every
+# segment with a timer, which on a VM doubled the CPU of a storm for either stack (finding 38).
+cc=${STORM_CC:-cubic}
+grep -qw "$cc" /proc/sys/net/ipv4/tcp_allowed_congestion_control ||
+    sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc $cc"
+for ns in $srv $cli; do ip netns exec $ns sysctl -qw net.ipv4.tcp_congestion_control="$cc"; done
 
 ns_cpu() {  # utime+stime in seconds of the processes now in namespace $1 (threads included)
     local total=0 p
