@@ -23,11 +23,13 @@ import org.slf4j.LoggerFactory;
  * mirror; hosts with `cache: false` through plain streaming. Every answer is an event on the
  * host's timeline: "<label> served" with bytes, duration and hit/miss, or "<label> failed".
  *
- * <p>Transfers start on threads of their own, not Undertow's few workers: opening an image may
- * wait for its upstream to answer (and a body of unknown length is sent from that thread), and
- * a boot storm must not leave the REST API without a worker to answer. A body of known length
- * then goes out from the connection's I/O thread, as its bytes land. At most
- * {@link #MAX_TRANSFERS} answers are under way at once, counted from request to the body's last byte.
+ * <p>No thread waits for an upstream to answer: a request for an image being fetched leaves a
+ * callback with its download and is answered from one of Undertow's workers once the upstream's
+ * headers are in. A body of known length then goes out from the connection's I/O thread, as its
+ * bytes land. Only what must wait on an upstream throughout (a body of unknown length, `cache:
+ * false` streaming) takes a transfer thread of its own, never one of Undertow's few workers, so a
+ * boot storm cannot leave the REST API without one. At most {@link #MAX_TRANSFERS} answers are
+ * under way at once, counted from request to the body's last byte.
  */
 public final class CachingImageServer implements ImageServer {
     private static final Logger log = LoggerFactory.getLogger(CachingImageServer.class);
@@ -61,31 +63,61 @@ public final class CachingImageServer implements ImageServer {
             tooMany(exchange);
             return;
         }
-        ImageLease ready = null;
-        boolean local = request.url().startsWith("file:");
-        try {
-            ready = local ? mirror.open(request.url()) : request.cache() ? cache.openReady(request.url()) : null;
-        } catch (HttpError | IOException e) {
-            // The transfer thread opens it again and answers the error the usual way.
+        long start = System.nanoTime();
+        // Answered once Undertow is done with this handler (a dispatched exchange is not ended then).
+        if (request.url().startsWith("file:")) {
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> answer(exchange, request, null, null, start));
+        } else if (request.cache()) {
+            // From this worker when the image is at hand, else once its upstream has answered.
+            Thread worker = Thread.currentThread();
+            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> cache.openLater(request.url(), request.proxyUrl(),
+                    (lease, error) -> opened(exchange, request, lease, error, start, worker)));
+        } else {
+            // Streamed by a thread that waits on the upstream. Undertow hands the task to the executor
+            // after this returns, so a full pool is answered from there.
+            exchange.dispatch(task -> {
+                try {
+                    transfers.execute(task);
+                } catch (RejectedExecutionException e) {
+                    slots.release();
+                    tooMany(exchange);
+                }
+            }, () -> answer(exchange, request, null, null, start));
         }
-        if (ready != null) {
-            // Nothing left to wait for: answered from this worker once the handler has returned (a
-            // dispatched exchange is not ended by Undertow then), the body then goes out from the I/O
-            // thread, and no transfer thread is woken for it (two in three requests of a boot storm).
-            ImageLease lease = ready;
-            exchange.dispatch(SameThreadExecutor.INSTANCE, () -> answer(exchange, request, lease));
-            return;
-        }
-        // Undertow hands the task to the executor after this returns, so a full pool is answered from there.
-        exchange.dispatch(task -> {
-            try {
-                transfers.execute(task);
-            } catch (RejectedExecutionException e) {
-                slots.release();
-                tooMany(exchange);
-            }
-        }, () -> answer(exchange, request, null));
     }
+
+    /**
+     * Where an opened image is answered: on the worker that asked, if it was at hand; else on one
+     * of Undertow's workers, as only its headers are sent from there (the body goes out from the
+     * I/O thread); a body of unknown length, sent by a waiting thread, on a transfer thread.
+     */
+    private void opened(HttpServerExchange exchange, ImageRequest request, ImageLease lease, Exception error, long start, Thread asked) {
+        Runnable answer = () -> answer(exchange, request, lease, error, start);
+        try {
+            if (lease != null && lengthUnknown(lease)) {
+                transfers.execute(answer);
+            } else if (Thread.currentThread() == asked) {
+                answer.run();
+            } else {
+                exchange.getConnection().getWorker().execute(answer);
+            }
+        } catch (RejectedExecutionException e) {
+            if (lease != null) {
+                lease.close();
+            }
+            slots.release();
+            tooMany(exchange);
+        }
+    }
+
+    private static boolean lengthUnknown(ImageLease lease) {
+        try {
+            return lease.length() < 0;
+        } catch (IOException e) {
+            return false; // answered, and reported, by the usual path
+        }
+    }
+
 
     private static void tooMany(HttpServerExchange exchange) {
         Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
@@ -93,17 +125,24 @@ public final class CachingImageServer implements ImageServer {
 
     /**
      * Holds one of the transfer slots until the response has ended, here or from the I/O thread.
-     * {@code ready}: the image, already opened; null to open it here.
+     * {@code opened}: the image, already opened, or {@code openError} why it could not be; both null
+     * to open it here.
      */
-    private void answer(HttpServerExchange exchange, ImageRequest request, ImageLease ready) {
+    private void answer(HttpServerExchange exchange, ImageRequest request, ImageLease opened, Exception openError, long start) {
         boolean async = false;
         try {
-            if (ready == null && !request.cache() && !request.url().startsWith("file:")) {
+            if (openError != null) {
+                throw openError;
+            }
+            if (opened == null && !request.cache() && !request.url().startsWith("file:")) {
                 uncached.serve(exchange, request);
             } else {
-                async = fromDisk(exchange, request, ready);
+                async = fromDisk(exchange, request, opened, start);
             }
         } catch (HttpError e) {
+            if (openError != null) {
+                failed(request, e.status(), e.getMessage());
+            }
             if (exchange.isResponseStarted()) {
                 cut(exchange);
             } else {
@@ -120,12 +159,11 @@ public final class CachingImageServer implements ImageServer {
     }
 
     /** True when the answer went on, and releases its slot, after this returned. */
-    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request, ImageLease ready) throws Exception {
+    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request, ImageLease opened, long start) throws Exception {
         boolean local = request.url().startsWith("file:");
-        long start = System.nanoTime();
         ImageLease lease;
         try {
-            lease = ready != null ? ready : local ? mirror.open(request.url()) : cache.open(request.url(), request.proxyUrl());
+            lease = opened != null ? opened : mirror.open(request.url());
         } catch (HttpError e) {
             failed(request, e.status(), e.getMessage());
             throw e;

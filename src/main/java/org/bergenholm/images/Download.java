@@ -12,8 +12,8 @@ import org.bergenholm.http.HttpError;
 
 /**
  * One upstream fetch of one URL into a temporary file, shared by every client of that URL.
- * Readers wait here for the headers; then a blocked reader waits for each new stretch of
- * bytes, and a non-blocking one leaves a callback to be woken by. The download thread reports
+ * Readers leave a callback here to be called when the upstream has answered; then a blocked
+ * reader waits for each new stretch of bytes, and a non-blocking one leaves a callback to be woken by. The download thread reports
  * progress; what it wrote in the last {@value #LATEST_MILLIS} ms without reaching
  * {@link #WAKE_EVERY} is announced by a timer, so the tail before a pause is never held back.
  * State changes happen while the cache holds its lock, so the cache and its readers always agree
@@ -43,6 +43,8 @@ final class Download {
     private HttpError failure;
     /** Non-blocking readers at the end of what was announced, each to be called once. */
     private List<Runnable> wakers = new ArrayList<>();
+    /** Clients waiting for the upstream's answer, each to be called once it is in (or the fetch failed before it). */
+    private List<Runnable> answerWaiters = new ArrayList<>();
     private boolean tailScheduled;
 
     Download(String url, Path temp, ScheduledExecutorService timer) {
@@ -51,10 +53,14 @@ final class Download {
         this.timer = timer;
     }
 
-    synchronized void streaming(ImageMeta m) {
-        meta = m;
-        state = State.STREAMING;
-        notifyAll();
+    void streaming(ImageMeta m) {
+        List<Runnable> answered;
+        synchronized (this) {
+            meta = m;
+            state = State.STREAMING;
+            answered = takeAnswerWaiters();
+        }
+        answered.forEach(Runnable::run);
     }
 
     void progress(long total) {
@@ -107,8 +113,30 @@ final class Download {
             state = end;
             failure = why;
             wake = announce();
+            wake.addAll(takeAnswerWaiters());
         }
         wake.forEach(Runnable::run);
+    }
+
+    /**
+     * Calls {@code then} once the upstream has answered, or the fetch has ended before it did: at
+     * once, on this thread, if that has happened already; else from the download's thread, which
+     * may hold the cache's lock, so {@code then} only hands the work on.
+     */
+    void whenAnswered(Runnable then) {
+        synchronized (this) {
+            if (state == State.WAITING) {
+                answerWaiters.add(then);
+                return;
+            }
+        }
+        then.run();
+    }
+
+    private List<Runnable> takeAnswerWaiters() {
+        List<Runnable> answered = answerWaiters;
+        answerWaiters = new ArrayList<>();
+        return answered;
     }
 
     /**
@@ -151,13 +179,6 @@ final class Download {
         return failure;
     }
 
-    /** Waits until the upstream has answered (or the fetch has failed before that). */
-    synchronized State awaitHeaders() throws InterruptedException {
-        while (state == State.WAITING) {
-            wait();
-        }
-        return state;
-    }
 
     /**
      * Waits until more than {@code pos} bytes are on disk (waiters wake every {@link #WAKE_EVERY}

@@ -93,55 +93,77 @@ public final class ImageCache implements AutoCloseable {
         };
     }
 
+    /** What {@link #openLater} hands over: a lease, or why there is none (IOException or HttpError). */
+    public interface Opened {
+        void opened(ImageLease lease, Exception error);
+    }
+
     /**
-     * A lease on the image at url: the cached file when fresh, else a share of the one
-     * download of it (started here if none runs). Throws HttpError 502/504 when the upstream
-     * fails before sending a byte and no earlier copy is cached.
+     * A lease on the image at url, handed to {@code then}: the cached file when fresh, else a share
+     * of the one download of it (started here if none runs), once its upstream has answered. No
+     * thread waits for that: in a cold boot storm hundreds of clients asked for an image before its
+     * upstream answered, and a thread each cost more than the transfer (docs/BENCHMARKS.md, boot
+     * storm, finding 39). {@code then} runs on this thread when nothing is to be waited for, else on
+     * the download's, which may hold this cache's lock: it must only hand the work on. The error is
+     * HttpError 502/504 when the upstream fails before sending a byte and no earlier copy is cached.
      */
-    public ImageLease open(String url, String proxyUrl) throws IOException, InterruptedException {
+    public void openLater(String url, String proxyUrl, Opened then) {
         Slot s;
         Download d;
+        ImageLease cached = null;
+        IOException unreadable = null;
         synchronized (this) {
             s = slots.computeIfAbsent(url, u -> new Slot(u, key(u)));
             touch(s);
             s.readers++;
-            if (s.download == null && s.meta != null && fresh(s.meta)) {
-                return completeLease(s, true);
-            }
-            if (s.download == null) {
-                start(s, proxyUrl);
-            }
             d = s.download;
-        }
-        boolean leased = false;
-        try {
-            d.awaitHeaders();
-            synchronized (this) {
-                ImageLease lease;
-                if (s.download == d && d.state() == Download.State.STREAMING) {
-                    lease = new ImageLease(d.meta(), FileChannel.open(d.temp, StandardOpenOption.READ), d, false, () -> release(s));
-                } else if (s.meta != null) {
-                    // Done by now, confirmed by a 304, or a failed revalidation: the file on disk is the answer.
-                    lease = new ImageLease(s.meta, FileChannel.open(dataFile(s), StandardOpenOption.READ), null,
-                            d.state() == Download.State.NOT_MODIFIED, () -> release(s));
-                } else {
-                    HttpError why = d.failure();
-                    throw why != null ? why : new HttpError(502, "upstream " + Urls.shown(url) + " failed");
+            if (d == null && s.meta != null && fresh(s.meta)) {
+                try {
+                    cached = completeLease(s, true);
+                } catch (IOException e) {
+                    unreadable = e;
                 }
-                leased = true;
-                return lease;
-            }
-        } finally {
-            if (!leased) {
-                release(s);
+            } else if (d == null) {
+                start(s, proxyUrl);
+                d = s.download;
             }
         }
+        if (d == null) {
+            then.opened(cached, unreadable);
+            return;
+        }
+        Download download = d;
+        download.whenAnswered(() -> {
+            ImageLease lease;
+            try {
+                lease = leaseAnswered(s, download);
+            } catch (IOException | RuntimeException e) {
+                release(s);
+                then.opened(null, e);
+                return;
+            }
+            then.opened(lease, null);
+        });
+    }
+
+    /** The lease once the download's upstream has answered: the download under way, or the file on disk. */
+    private synchronized ImageLease leaseAnswered(Slot s, Download d) throws IOException {
+        if (s.download == d && d.state() == Download.State.STREAMING) {
+            return new ImageLease(d.meta(), FileChannel.open(d.temp, StandardOpenOption.READ), d, false, () -> release(s));
+        }
+        if (s.meta != null) {
+            // Done by now, confirmed by a 304, or a failed revalidation: the file on disk is the answer.
+            return new ImageLease(s.meta, FileChannel.open(dataFile(s), StandardOpenOption.READ), null,
+                    d.state() == Download.State.NOT_MODIFIED, () -> release(s));
+        }
+        HttpError why = d.failure();
+        throw why != null ? why : new HttpError(502, "upstream " + Urls.shown(s.url) + " failed");
     }
 
     /**
      * A lease on the image at url if one is to be had without waiting: the cached file when fresh,
      * or a share of a download whose upstream has answered. Null otherwise (nothing cached, stale,
-     * or the upstream not yet answered): then {@link #open} decides, and may wait.
+     * or the upstream not yet answered): then {@link #openLater} decides.
      */
     public synchronized ImageLease openReady(String url) throws IOException {
         Slot s = slots.get(url);

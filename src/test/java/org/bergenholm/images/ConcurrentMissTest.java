@@ -77,25 +77,61 @@ class ConcurrentMissTest {
         }
     }
 
+    @Test
+    void clientsOfAnUpstreamThatHasNotAnsweredYetHoldNoThread() throws Exception {
+        byte[] image = Clients.random(1 << 20, 65);
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        try (TestUpstream upstream = new TestUpstream();
+                TestServer server = TestServer.startWithImages(data, ImageCacheConfig.defaults())) {
+            upstream.put("/vmlinuz", image);
+            CountDownLatch answer = upstream.holdAnswer("/vmlinuz");
+            server.json("POST", "/api/1.0/hosts/rack", "{\"kernel\": \"" + upstream.url("/vmlinuz") + "\"}");
+            List<Future<String>> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(pool.submit(() -> Clients.sha256(Clients.get(server.url() + "/ipxe/kernel/rack").body())));
+            }
+            awaitReaders(server, CLIENTS);
+            assertEquals(List.of(), threadsInAfterAWhile(CachingImageServer.class),
+                    CLIENTS + " clients wait for the upstream's answer, no thread waits for each");
+            answer.countDown();
+            for (Future<String> f : clients) {
+                assertEquals(Clients.sha256(image), f.get(60, TimeUnit.SECONDS));
+            }
+            assertEquals(1, upstream.requests("/vmlinuz"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * Threads inside ImageResponse.send (the blocking way of sending a body) once those that
      * were only starting an answer have had 5 s to finish it.
      */
     static List<String> threadsSendingABodyAfterAWhile() throws InterruptedException {
+        return afterAWhile(() -> threadsIn(ImageResponse.class.getName(), "send"));
+    }
+
+    /** Threads running any code of {@code type} once those only passing through have had 5 s to leave it. */
+    static List<String> threadsInAfterAWhile(Class<?> type) throws InterruptedException {
+        return afterAWhile(() -> threadsIn(type.getName(), null));
+    }
+
+    private static List<String> afterAWhile(java.util.function.Supplier<List<String>> threads) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        List<String> names = threadsSendingABody();
+        List<String> names = threads.get();
         while (!names.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            names = threadsSendingABody();
+            names = threads.get();
         }
         return names;
     }
 
-    private static List<String> threadsSendingABody() {
+    /** Threads with a frame of that class (and method, unless null) on their stack. */
+    private static List<String> threadsIn(String className, String method) {
         List<String> names = new ArrayList<>();
         Thread.getAllStackTraces().forEach((t, stack) -> {
             for (StackTraceElement e : stack) {
-                if (e.getClassName().equals(ImageResponse.class.getName()) && e.getMethodName().equals("send")) {
+                if (e.getClassName().equals(className) && (method == null || e.getMethodName().equals(method))) {
                     names.add(t.getName());
                     return;
                 }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real HTTP server standing in for a distribution mirror: serves byte arrays with ETag and
  * Last-Modified, answers If-None-Match with 304, counts every request per path, and can hold
- * a body at a given offset until the test opens the gate.
+ * its answer, or a body at a given offset, until the test opens the gate.
  */
 final class TestUpstream implements AutoCloseable {
     private record Image(byte[] body, String etag, String lastModified) {
@@ -51,6 +51,11 @@ final class TestUpstream implements AutoCloseable {
     void putChunked(String path, byte[] body) {
         put(path, body);
         chunked.add(path);
+    }
+
+    /** Requests for path get no answer, not even headers, until the returned latch is opened. */
+    CountDownLatch holdAnswer(String path) {
+        return gate(path, -1);
     }
 
     /** The next bodies of path stop after this many bytes until the returned latch is opened. */
@@ -90,9 +95,18 @@ final class TestUpstream implements AutoCloseable {
             ex.close();
             return;
         }
+        Gate gate = gates.get(path);
+        if (gate != null && gate.after() < 0) {
+            try {
+                gate.open().await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            gate = null;
+        }
         ex.sendResponseHeaders(200, chunked.contains(path) ? 0 : image.body().length);
         try (OutputStream out = ex.getResponseBody()) {
-            Gate gate = gates.get(path);
             int held = gate == null ? 0 : (int) Math.min(gate.after(), image.body().length);
             out.write(image.body(), 0, held);
             out.flush();
