@@ -1,8 +1,8 @@
 #!/bin/bash
 # Boot storm: N simulated machines against the reference stack (dnsmasq DHCP+TFTP, nginx HTTP), then
 # against the appliance (cold cache, then warm), then against the reference again, on the same
-# namespaces and addresses. The reference runs first and last because a storm run later in the
-# sequence costs the generator more (docs/BENCHMARKS.md finding 34): its time is the mean of the two.
+# namespaces and addresses. The reference runs first and last, and its time is the mean of the two,
+# so neither stack has the better place in the sequence (docs/BENCHMARKS.md finding 34).
 #
 #   bench/storm/run.sh N [OUTDIR]      as root on Debian 12; results in OUTDIR (default /tmp/bhstorm-N)
 #   APPLIANCE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/storm.jfr' bench/storm/run.sh N   to profile it
