@@ -38,12 +38,17 @@ done
 # DHCP socket and dropped 1500-1700 datagrams of every storm in it, losing up to 137 machines; the
 # appliance asks for 4 MiB itself. The reference, and the generator's DHCP socket, run with 4 MiB too
 # (restored on exit).
-rmem_default=$(sysctl -n net.core.rmem_default)
-allowed_cc=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
+# The host's values, kept in a file until they are restored: a run killed before its teardown
+# leaves the file, and the next run restores what the host had, not what that run set.
+saved=/run/bhstorm-sysctl
+[ -f $saved ] || printf '%s\n%s\n' "$(sysctl -n net.core.rmem_default)" \
+    "$(sysctl -n net.ipv4.tcp_allowed_congestion_control)" > $saved
+{ read -r rmem_default; read -r allowed_cc; } < $saved
 pids=()
 teardown() {
     sysctl -qw net.core.rmem_default="$rmem_default"
     sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_cc"
+    [ -n "${started:-}" ] && rm -f $saved
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     sleep 0.5
     for ns in $srv $cli; do
@@ -55,6 +60,7 @@ teardown() {
 }
 trap teardown EXIT
 teardown
+started=1
 sysctl -qw net.core.rmem_default=$((4 << 20))
 
 rm -rf "$out"; mkdir -p "$out/mirror" "$out/tftp" "$out/www"
