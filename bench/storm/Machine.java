@@ -19,7 +19,7 @@ final class Machine implements Runnable {
     static final List<String> STEPS = List.of("dhcp_pxe", "tftp", "dhcp_ipxe", "script", "initrd", "kernel");
 
     /** What every machine of a storm shares: the boot files' checksums by name, the images', the clock's zero. */
-    record Storm(DhcpClient dhcp, String server, double spread, Map<String, Long> loaders, long kernel, long initrd,
+    record Shared(DhcpClient dhcp, String server, double spread, Map<String, Long> loaders, long kernel, long initrd,
                  long t0) {}
 
     final int index;
@@ -30,10 +30,10 @@ final class Machine implements Runnable {
     double start = -1, done = -1;
     String error, address, bootfile;
     long tftpBytes;
-    private final Storm storm;
+    private final Shared storm;
     private final HttpGet http = new HttpGet(new byte[HttpGet.RECEIVE_BUFFER * 2]);
 
-    Machine(int index, Storm storm) {
+    Machine(int index, Shared storm) {
         this.index = index;
         this.storm = storm;
         this.mac = mac(index);

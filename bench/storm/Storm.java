@@ -49,7 +49,7 @@ public final class Storm {
         }
         long drops0 = udpReceiveBufferErrors();
         long t0 = System.nanoTime() + 1_000_000_000L;
-        Machine.Storm storm = new Machine.Storm(new DhcpClient(), one(a, "server", null),
+        Machine.Shared storm = new Machine.Shared(new DhcpClient(), one(a, "server", null),
                 Double.parseDouble(one(a, "spread", "1.0")), loaders, crc(Path.of(one(a, "kernel", null))),
                 crc(Path.of(one(a, "initrd", null))), t0);
         List<Machine> machines = new ArrayList<>();

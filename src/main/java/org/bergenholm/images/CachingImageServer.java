@@ -118,7 +118,6 @@ public final class CachingImageServer implements ImageServer {
         }
     }
 
-
     private static void tooMany(HttpServerExchange exchange) {
         Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
     }
@@ -131,18 +130,12 @@ public final class CachingImageServer implements ImageServer {
     private void answer(HttpServerExchange exchange, ImageRequest request, ImageLease opened, Exception openError, long start) {
         boolean async = false;
         try {
-            if (openError != null) {
-                throw openError;
-            }
-            if (opened == null && !request.cache() && !request.url().startsWith("file:")) {
+            if (opened == null && openError == null && !request.cache() && !request.url().startsWith("file:")) {
                 uncached.serve(exchange, request);
             } else {
-                async = fromDisk(exchange, request, opened, start);
+                async = fromDisk(exchange, request, opened, openError, start);
             }
         } catch (HttpError e) {
-            if (openError != null) {
-                failed(request, e.status(), e.getMessage());
-            }
             if (exchange.isResponseStarted()) {
                 cut(exchange);
             } else {
@@ -159,10 +152,14 @@ public final class CachingImageServer implements ImageServer {
     }
 
     /** True when the answer went on, and releases its slot, after this returned. */
-    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request, ImageLease opened, long start) throws Exception {
+    private boolean fromDisk(HttpServerExchange exchange, ImageRequest request, ImageLease opened, Exception openError,
+                             long start) throws Exception {
         boolean local = request.url().startsWith("file:");
         ImageLease lease;
         try {
+            if (openError != null) {
+                throw openError;
+            }
             lease = opened != null ? opened : mirror.open(request.url());
         } catch (HttpError e) {
             failed(request, e.status(), e.getMessage());

@@ -13,8 +13,8 @@ import org.bergenholm.http.HttpError;
 /**
  * One upstream fetch of one URL into a temporary file, shared by every client of that URL.
  * Readers leave a callback here to be called when the upstream has answered; then a blocked
- * reader waits for each new stretch of bytes, and a non-blocking one leaves a callback to be woken by. The download thread reports
- * progress; what it wrote in the last {@value #LATEST_MILLIS} ms without reaching
+ * reader waits for each new stretch of bytes, and a non-blocking one leaves a callback to be woken
+ * by. The download thread reports progress; what it wrote in the last {@value #LATEST_MILLIS} ms without reaching
  * {@link #WAKE_EVERY} is announced by a timer, so the tail before a pause is never held back.
  * State changes happen while the cache holds its lock, so the cache and its readers always agree
  * on whether the temporary file is still in play.
@@ -178,7 +178,6 @@ final class Download {
     synchronized HttpError failure() {
         return failure;
     }
-
 
     /**
      * Waits until more than {@code pos} bytes are on disk (waiters wake every {@link #WAKE_EVERY}

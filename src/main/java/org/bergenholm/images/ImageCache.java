@@ -160,35 +160,6 @@ public final class ImageCache implements AutoCloseable {
         throw why != null ? why : new HttpError(502, "upstream " + Urls.shown(s.url) + " failed");
     }
 
-    /**
-     * A lease on the image at url if one is to be had without waiting: the cached file when fresh,
-     * or a share of a download whose upstream has answered. Null otherwise (nothing cached, stale,
-     * or the upstream not yet answered): then {@link #openLater} decides.
-     */
-    public synchronized ImageLease openReady(String url) throws IOException {
-        Slot s = slots.get(url);
-        if (s == null) {
-            return null;
-        }
-        Download d = s.download;
-        if (d == null && s.meta != null && fresh(s.meta)) {
-            touch(s);
-            s.readers++;
-            return completeLease(s, true);
-        }
-        if (d == null || d.state() != Download.State.STREAMING) {
-            return null;
-        }
-        touch(s);
-        s.readers++;
-        try {
-            return new ImageLease(d.meta(), FileChannel.open(d.temp, StandardOpenOption.READ), d, false, () -> release(s));
-        } catch (IOException e) {
-            s.readers--;
-            throw e;
-        }
-    }
-
     private ImageLease completeLease(Slot s, boolean hit) throws IOException {
         try {
             return new ImageLease(s.meta, FileChannel.open(dataFile(s), StandardOpenOption.READ), null, hit, () -> release(s));
