@@ -94,7 +94,7 @@ public final class CachingImageServer implements ImageServer {
     private void opened(HttpServerExchange exchange, ImageRequest request, ImageLease lease, Exception error, long start, Thread asked) {
         Runnable answer = () -> answer(exchange, request, lease, error, start);
         try {
-            if (lease != null && lengthUnknown(lease)) {
+            if (lease != null && !lease.lengthKnown()) {
                 transfers.execute(answer);
             } else if (Thread.currentThread() == asked) {
                 answer.run();
@@ -110,13 +110,6 @@ public final class CachingImageServer implements ImageServer {
         }
     }
 
-    private static boolean lengthUnknown(ImageLease lease) {
-        try {
-            return lease.length() < 0;
-        } catch (IOException e) {
-            return false; // answered, and reported, by the usual path
-        }
-    }
 
     private static void tooMany(HttpServerExchange exchange) {
         Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));

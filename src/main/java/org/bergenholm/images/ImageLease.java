@@ -38,6 +38,11 @@ public final class ImageLease implements AutoCloseable {
         return hit;
     }
 
+    /** False while an upstream that sent no Content-Length is still going; known without asking the file system. */
+    boolean lengthKnown() {
+        return download == null || meta.length() >= 0;
+    }
+
     /** The total length, or -1 while an upstream that sent no Content-Length is still going. */
     public long length() throws IOException {
         if (download == null) {
