@@ -37,6 +37,10 @@ final class Upstream {
     Upstream(Duration connectTimeout, Duration readTimeout) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        // Built now, not at the first miss: building the JDK's first client loads its default TLS
+        // context and CA certificates (about 120 ms of CPU), which held up the first download of a
+        // cold storm while a thousand machines waited for it (docs/BENCHMARKS.md finding 42).
+        client(null);
     }
 
     /**
