@@ -81,6 +81,8 @@ public final class TftpServer implements AutoCloseable {
     private final ByteBuffer received = ByteBuffer.allocateDirect(65536);
     private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(65536);
     private Selector selector;
+    /** Set by {@link #serveReady} when the listening channel is among the ready keys. */
+    private boolean listenerReady;
     private DatagramChannel listening;
     private Thread loop;
     private volatile boolean draining;
@@ -182,8 +184,9 @@ public final class TftpServer implements AutoCloseable {
     private void run() {
         while (!closing) {
             try {
-                selector.select(expire(System.nanoTime()));
-                if (serveTransfers()) {
+                listenerReady = false;
+                selector.select(this::serveReady, expire(System.nanoTime()));
+                if (listenerReady) {
                     readFrom(listening, null);
                 }
             } catch (ClosedSelectorException e) {
@@ -195,21 +198,24 @@ public final class TftpServer implements AutoCloseable {
     }
 
     /**
-     * Reads the transfers' channels among the selected keys; true when the listener is ready too.
-     * Requests come last so that a client whose last ACK and next RRQ arrived together is not
-     * refused for a transfer that has in fact just ended.
+     * A ready key: a transfer's channel is read at once, the listener only noted, for after the
+     * transfers. Requests come last so that a client whose last ACK and next RRQ arrived together
+     * is not refused for a transfer that has in fact just ended. Keys come one by one rather than
+     * through selectedKeys(): iterating that set walks its whole hash table, as large as the most
+     * keys ever ready at once (a thousand in a storm), at every wake-up.
      */
-    private boolean serveTransfers() throws IOException {
-        boolean listenerReady = false;
-        for (SelectionKey key : selector.selectedKeys()) {
-            if (key.attachment() == null) {
-                listenerReady = true;
-            } else if (key.isValid()) {
-                readFrom((DatagramChannel) key.channel(), (Running) key.attachment());
+    private void serveReady(SelectionKey key) {
+        if (key.attachment() == null) {
+            listenerReady = true;
+        } else if (key.isValid()) {
+            Running r = (Running) key.attachment();
+            try {
+                readFrom((DatagramChannel) key.channel(), r);
+            } catch (IOException e) {
+                fail(r, e);
+                finish(r);
             }
         }
-        selector.selectedKeys().clear();
-        return listenerReady;
     }
 
     /** Fires due retransmissions; returns milliseconds to the next deadline, 0 for none (wait for packets). */
@@ -321,8 +327,7 @@ public final class TftpServer implements AutoCloseable {
         byte[] bytes = cache.read(BootAssets.resolve(root, request.filename()), request.netascii());
         if (active.get() >= config.maxTransfers() || perClient.getOrDefault(client.getAddress(), 0) >= config.maxPerClient()) {
             // Before refusing, take in what has already arrived: the ACK ending a transfer may be waiting.
-            selector.selectNow();
-            serveTransfers();
+            selector.selectNow(this::serveReady);
         }
         if (active.get() >= config.maxTransfers()) {
             throw new TftpException(TFTPErrorPacket.UNDEFINED, "server busy, too many transfers");
