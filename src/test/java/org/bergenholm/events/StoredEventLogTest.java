@@ -45,8 +45,13 @@ class StoredEventLogTest {
         try (Database db = Database.embedded(dir)) {
             Set<String> before = tasksNamed("event-writer");
             try (StoredEventLog log = new StoredEventLog(new EventStore(db), 1000, Duration.ofMinutes(10))) {
-                Set<String> writers = tasksNamed("event-writer");
-                writers.removeAll(before);
+                // A thread names itself once it runs, a moment after start() returned.
+                Set<String> writers = new HashSet<>();
+                for (long until = System.nanoTime() + Duration.ofSeconds(5).toNanos(); writers.isEmpty() && System.nanoTime() < until; ) {
+                    Thread.sleep(5);
+                    writers = tasksNamed("event-writer");
+                    writers.removeAll(before);
+                }
                 assertEquals(1, writers.size(), "the new log's writer thread");
                 Path status = Path.of("/proc/self/task", writers.iterator().next(), "status");
                 log.record("h1", "first", Map.of()); // ends the writer's wait for a first event
