@@ -110,6 +110,9 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 Event first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == FLUSH) {
+                    flushAsked = false; // nothing was gathered: the next batch may gather in full
+                }
                 if (first == null || first == FLUSH) {
                     continue;
                 }
