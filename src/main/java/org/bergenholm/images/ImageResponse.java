@@ -87,17 +87,39 @@ final class ImageResponse {
                 if (available <= pos) {
                     break; // the upstream has finished
                 }
-                Channels.transferBlocking(sink, lease.channel(), pos, available - pos);
-                pos = available;
+                while (pos < available) {
+                    long n = sink.transferFrom(lease.channel(), pos, available - pos);
+                    if (n > 0) {
+                        pos += n;
+                    } else {
+                        awaitWritable(exchange, sink, stall);
+                    }
+                }
             }
             sink.shutdownWrites();
-            Channels.flushBlocking(sink);
+            while (!sink.flush()) {
+                awaitWritable(exchange, sink, stall);
+            }
             exchange.endExchange();
         } catch (IOException e) {
             done.finished(pos, e);
             return;
         }
         done.finished(pos, null);
+    }
+
+    /**
+     * Waits for the client to take bytes, as the known-length body's timer does: a client that takes
+     * none for {@code stall} is cut, or it would hold this transfer thread for as long as it stayed
+     * connected (one of {@link CachingImageServer#MAX_TRANSFERS}).
+     */
+    private static void awaitWritable(HttpServerExchange exchange, StreamSinkChannel sink, Duration stall) throws IOException {
+        long started = System.nanoTime();
+        sink.awaitWritable(stall.toMillis(), TimeUnit.MILLISECONDS);
+        if (System.nanoTime() - started >= stall.toNanos()) {
+            IoUtils.safeClose(exchange.getConnection());
+            throw new IOException("the client took no byte for " + stall.toMillis() + " ms");
+        }
     }
 
     /** How a response ended: bytes of the body sent, and why it stopped short (null when it did not). */

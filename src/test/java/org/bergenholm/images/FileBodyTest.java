@@ -14,7 +14,10 @@ import org.bergenholm.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A complete image's body goes out from the I/O thread: every way it ends gives its transfer slot back. */
+/**
+ * A complete image's body goes out from the I/O thread, one of unknown length from a transfer thread:
+ * every way either ends gives its transfer slot back.
+ */
 class FileBodyTest {
     @TempDir
     Path data;
@@ -133,6 +136,49 @@ class FileBodyTest {
                 }
                 assertTrue(got < initrd.length, "the connection ended short: " + got);
             }
+        }
+    }
+
+    /**
+     * A client of a download from an upstream that gives no length is served from a transfer thread,
+     * which waited for ever on a client that stopped reading: it is cut after the read timeout too.
+     */
+    @Test
+    void aClientThatStopsReadingABodyOfUnknownLengthIsCutAfterTheReadTimeout() throws Exception {
+        byte[] initrd = Clients.random(32 << 20, 29);
+        ImageCacheConfig config = ImageCacheConfig.defaults().withTimeouts(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2));
+        try (TestUpstream upstream = new TestUpstream();
+                TestServer server = TestServer.startWithImages(data, config)) {
+            upstream.putChunked("/i", initrd);
+            java.util.concurrent.CountDownLatch rest = upstream.gate("/i", 1 << 20); // the download stays under way
+            server.json("POST", "/api/1.0/hosts/h", "{\"module\": \"" + upstream.url("/i") + "\"}");
+            URI u = URI.create(server.url() + "/ipxe/initrd/h");
+            try (Socket s = new Socket()) {
+                s.setReceiveBufferSize(16 << 10);
+                s.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
+                s.getOutputStream().write(("GET " + u.getPath() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                String head = new String(in.readNBytes(1000), StandardCharsets.US_ASCII);
+                assertTrue(head.contains("chunked"), "a body of unknown length: " + head);
+                rest.countDown(); // 31 MiB more than the connection holds, and the client reads no more
+                long stopped = System.nanoTime();
+                String timeline = "";
+                while (!timeline.contains("initrd 0 failed") && System.nanoTime() - stopped < 10_000_000_000L) {
+                    Thread.sleep(100);
+                    timeline = server.get("/api/1.0/hosts/h/events").body();
+                }
+                long cutAfterMs = (System.nanoTime() - stopped) / 1_000_000;
+                assertTrue(timeline.contains("took no byte for 2000 ms"), timeline);
+                assertTrue(cutAfterMs >= 1900 && cutAfterMs < 6000, "cut after " + cutAfterMs + " ms");
+                s.setSoTimeout(5000);
+                byte[] buffer = new byte[1 << 16];
+                long got = 0;
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    got += n;
+                }
+                assertTrue(got < initrd.length, "the connection ended short: " + got);
+            }
+            assertArrayEquals(initrd, Clients.get(server.url() + "/ipxe/initrd/h").body(), "the download itself completed");
         }
     }
 
