@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.bergenholm.store.EventStore;
@@ -33,8 +34,6 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
      */
     private static final Duration GATHER = Duration.ofMillis(250);
     private static final long LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** Put in the queue by flush(): store what is gathered now. Never stored, never counted. */
-    private static final Event FLUSH = new Event(Instant.EPOCH, "", "", Map.of());
 
     private final EventStore store;
     private final int perHostLimit;
@@ -44,8 +43,11 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
-    /** Set by flush() with its wake-up, so that a wake-up that came before the writer parked is not lost. */
-    private volatile boolean flushAsked;
+    /**
+     * Set by flush(): store what is gathered now. A flag rather than a wake-up alone, so that one
+     * that comes while the writer is storing the batch before is not lost.
+     */
+    private final AtomicBoolean flushAsked = new AtomicBoolean();
     /** Events accepted into the queue, and events the writer has finished with (stored or failed). */
     private final AtomicLong recorded = new AtomicLong();
     private final AtomicLong handled = new AtomicLong();
@@ -91,8 +93,7 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         long target = recorded.get();
         if (handled.get() < target) {
-            queue.offer(FLUSH);
-            flushAsked = true;
+            flushAsked.set(true);
             LockSupport.unpark(writer);
         }
         while (handled.get() < target && System.nanoTime() < deadline) {
@@ -110,10 +111,7 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
         while (running || !queue.isEmpty()) {
             try {
                 Event first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == FLUSH) {
-                    flushAsked = false; // nothing was gathered: the next batch may gather in full
-                }
-                if (first == null || first == FLUSH) {
+                if (first == null) {
                     continue;
                 }
                 batch.add(first);
@@ -132,8 +130,8 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     }
 
     /**
-     * Adds to the batch until it is full, the gathering time has passed, or a flush is asked for;
-     * flush markers are taken out as they come, so the batch holds events only. The writer looks
+     * Adds to the batch until it is full, the gathering time has passed, or a flush is asked for.
+     * The writer looks
      * at the queue every {@link #LOOK_NANOS} rather than waking for each event: woken by each, it cost
      * the threads that record (DHCP, TFTP, HTTP workers) a futex call per event and itself a
      * context switch, 8000 of each in a 1000-machine storm. flush() wakes it at once.
@@ -141,12 +139,9 @@ public final class StoredEventLog implements EventLog, AutoCloseable {
     private void gather(List<Event> batch) {
         long until = System.nanoTime() + gatherNanos;
         while (batch.size() < BATCH && running) {
-            int from = batch.size();
-            queue.drainTo(batch, BATCH - from);
-            boolean flushed = batch.subList(from, batch.size()).removeIf(e -> e == FLUSH);
+            queue.drainTo(batch, BATCH - batch.size());
             long left = until - System.nanoTime();
-            if (flushed || batch.size() >= BATCH || left <= 0 || flushAsked) {
-                flushAsked = false;
+            if (batch.size() >= BATCH || left <= 0 || flushAsked.getAndSet(false)) {
                 return;
             }
             LockSupport.parkNanos(this, Math.min(left, LOOK_NANOS));

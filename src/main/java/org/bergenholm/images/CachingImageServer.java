@@ -110,7 +110,6 @@ public final class CachingImageServer implements ImageServer {
         }
     }
 
-
     private static void tooMany(HttpServerExchange exchange) {
         Exchanges.json(exchange, 503, Map.of("error", "too many image transfers under way (" + MAX_TRANSFERS + ")"));
     }

@@ -103,7 +103,7 @@ public final class ImageCache implements AutoCloseable {
      * of the one download of it (started here if none runs), once its upstream has answered. No
      * thread waits for that: in a cold boot storm hundreds of clients asked for an image before its
      * upstream answered, and a thread each cost more than the transfer (docs/BENCHMARKS.md, boot
-     * storm, finding 39). {@code then} runs on this thread when nothing is to be waited for, else on
+     * storm, finding 40). {@code then} runs on this thread when nothing is to be waited for, else on
      * the download's, which may hold this cache's lock: it must only hand the work on. The error is
      * HttpError 502/504 when the upstream fails before sending a byte and no earlier copy is cached.
      */

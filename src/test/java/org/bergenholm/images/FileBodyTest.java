@@ -107,35 +107,10 @@ class FileBodyTest {
     @Test
     void aClientThatStopsReadingIsCutAfterTheReadTimeout() throws Exception {
         byte[] initrd = Clients.random(32 << 20, 23);
-        ImageCacheConfig config = ImageCacheConfig.defaults().withTimeouts(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2));
         try (TestUpstream upstream = new TestUpstream();
-                TestServer server = TestServer.startWithImages(data, config)) {
+                TestServer server = TestServer.startWithImages(data, TWO_SECOND_STALL)) {
             String url = cachedInitrd(upstream, server, initrd);
-
-            URI u = URI.create(url);
-            try (Socket s = new Socket()) {
-                s.setReceiveBufferSize(16 << 10);
-                s.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
-                s.getOutputStream().write(("GET " + u.getPath() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                InputStream in = s.getInputStream();
-                in.readNBytes(1000);
-                long stopped = System.nanoTime();
-                String timeline = "";
-                while (!timeline.contains("initrd 0 failed") && System.nanoTime() - stopped < 10_000_000_000L) {
-                    Thread.sleep(100);
-                    timeline = server.get("/api/1.0/hosts/h/events").body();
-                }
-                long cutAfterMs = (System.nanoTime() - stopped) / 1_000_000;
-                assertTrue(timeline.contains("took no byte for 2000 ms"), timeline);
-                assertTrue(cutAfterMs >= 1900 && cutAfterMs < 6000, "cut after " + cutAfterMs + " ms");
-                s.setSoTimeout(5000);
-                byte[] rest = new byte[1 << 16];
-                long got = 0;
-                for (int n; (n = in.read(rest)) > 0; ) {
-                    got += n;
-                }
-                assertTrue(got < initrd.length, "the connection ended short: " + got);
-            }
+            stopReadingAndExpectCut(server, url, initrd.length, head -> { });
         }
     }
 
@@ -146,39 +121,51 @@ class FileBodyTest {
     @Test
     void aClientThatStopsReadingABodyOfUnknownLengthIsCutAfterTheReadTimeout() throws Exception {
         byte[] initrd = Clients.random(32 << 20, 29);
-        ImageCacheConfig config = ImageCacheConfig.defaults().withTimeouts(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2));
         try (TestUpstream upstream = new TestUpstream();
-                TestServer server = TestServer.startWithImages(data, config)) {
+                TestServer server = TestServer.startWithImages(data, TWO_SECOND_STALL)) {
             upstream.putChunked("/i", initrd);
             java.util.concurrent.CountDownLatch rest = upstream.gate("/i", 1 << 20); // the download stays under way
             server.json("POST", "/api/1.0/hosts/h", "{\"module\": \"" + upstream.url("/i") + "\"}");
-            URI u = URI.create(server.url() + "/ipxe/initrd/h");
-            try (Socket s = new Socket()) {
-                s.setReceiveBufferSize(16 << 10);
-                s.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
-                s.getOutputStream().write(("GET " + u.getPath() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                InputStream in = s.getInputStream();
-                String head = new String(in.readNBytes(1000), StandardCharsets.US_ASCII);
+            stopReadingAndExpectCut(server, server.url() + "/ipxe/initrd/h", initrd.length, head -> {
                 assertTrue(head.contains("chunked"), "a body of unknown length: " + head);
                 rest.countDown(); // 31 MiB more than the connection holds, and the client reads no more
-                long stopped = System.nanoTime();
-                String timeline = "";
-                while (!timeline.contains("initrd 0 failed") && System.nanoTime() - stopped < 10_000_000_000L) {
-                    Thread.sleep(100);
-                    timeline = server.get("/api/1.0/hosts/h/events").body();
-                }
-                long cutAfterMs = (System.nanoTime() - stopped) / 1_000_000;
-                assertTrue(timeline.contains("took no byte for 2000 ms"), timeline);
-                assertTrue(cutAfterMs >= 1900 && cutAfterMs < 6000, "cut after " + cutAfterMs + " ms");
-                s.setSoTimeout(5000);
-                byte[] buffer = new byte[1 << 16];
-                long got = 0;
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    got += n;
-                }
-                assertTrue(got < initrd.length, "the connection ended short: " + got);
-            }
+            });
             assertArrayEquals(initrd, Clients.get(server.url() + "/ipxe/initrd/h").body(), "the download itself completed");
+        }
+    }
+
+    private static final ImageCacheConfig TWO_SECOND_STALL =
+            ImageCacheConfig.defaults().withTimeouts(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(2));
+
+    /**
+     * Asks for host h's initrd at url with a small receive buffer, reads its first 1000 bytes (handed to
+     * {@code thenStop}) and no more; the server must cut it 2 s later, short of {@code length} bytes.
+     */
+    private static void stopReadingAndExpectCut(TestServer server, String url, int length,
+            java.util.function.Consumer<String> thenStop) throws Exception {
+        URI u = URI.create(url);
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(16 << 10);
+            s.connect(new java.net.InetSocketAddress(u.getHost(), u.getPort()));
+            s.getOutputStream().write(("GET " + u.getPath() + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            thenStop.accept(new String(in.readNBytes(1000), StandardCharsets.US_ASCII));
+            long stopped = System.nanoTime();
+            String timeline = "";
+            while (!timeline.contains("initrd 0 failed") && System.nanoTime() - stopped < 10_000_000_000L) {
+                Thread.sleep(100);
+                timeline = server.get("/api/1.0/hosts/h/events").body();
+            }
+            long cutAfterMs = (System.nanoTime() - stopped) / 1_000_000;
+            assertTrue(timeline.contains("took no byte for 2000 ms"), timeline);
+            assertTrue(cutAfterMs >= 1900 && cutAfterMs < 6000, "cut after " + cutAfterMs + " ms");
+            s.setSoTimeout(5000);
+            byte[] rest = new byte[1 << 16];
+            long got = 0;
+            for (int n; (n = in.read(rest)) > 0; ) {
+                got += n;
+            }
+            assertTrue(got < length, "the connection ended short: " + got);
         }
     }
 

@@ -40,12 +40,8 @@ class ClientSightingsTest {
 
     @Test
     void theArpTableIsReadAgainForAnAddressItLacked() throws Exception {
-        Path arp = Files.writeString(tmp.resolve("arp"), HEADER + "10.0.0.7  0x1  0x2  52:54:00:aa:bb:07  *  br0\n");
-        AtomicLong now = new AtomicLong();
-        ClientSightings sightings = new ClientSightings(REGISTERED, arp, now::get);
-        sightings.seen("52:54:00:aa:bb:07", "uuid-7", null);
-        sightings.seen("52:54:00:aa:bb:08", "uuid-8", null);
-        assertEquals(Optional.of("uuid-7"), sightings.hostIdByAddress("10.0.0.7"));
+        Path arp = tmp.resolve("arp");
+        ClientSightings sightings = afterFirstRead(arp, new AtomicLong(), "52:54:00:aa:bb:08", "uuid-8");
         // A machine that ARPed a moment after the last read: no time has passed, and it is found.
         Files.writeString(arp, "10.0.0.8\t0x1\t0x2\t52:54:00:AA:BB:08\t*\tbr0\n", java.nio.file.StandardOpenOption.APPEND);
         assertEquals(Optional.of("uuid-8"), sightings.hostIdByAddress("10.0.0.8"));
@@ -53,17 +49,27 @@ class ClientSightingsTest {
 
     @Test
     void anAddressFoundIsAnsweredFromTheTableAsReadUntilItAges() throws Exception {
-        Path arp = Files.writeString(tmp.resolve("arp"), HEADER + "10.0.0.7  0x1  0x2  52:54:00:aa:bb:07  *  br0\n");
+        Path arp = tmp.resolve("arp");
         AtomicLong now = new AtomicLong();
-        ClientSightings sightings = new ClientSightings(REGISTERED, arp, now::get);
-        sightings.seen("52:54:00:aa:bb:07", "uuid-7", null);
-        sightings.seen("52:54:00:aa:bb:09", "uuid-9", null);
-        assertEquals(Optional.of("uuid-7"), sightings.hostIdByAddress("10.0.0.7"));
+        ClientSightings sightings = afterFirstRead(arp, now, "52:54:00:aa:bb:09", "uuid-9");
         Files.writeString(arp, HEADER + "10.0.0.7  0x1  0x2  52:54:00:aa:bb:09  *  br0\n"); // the address moved to another machine
         now.addAndGet(ClientSightings.ARP_MAX_AGE - 1);
         assertEquals(Optional.of("uuid-7"), sightings.hostIdByAddress("10.0.0.7"), "not read again for a lookup it answers");
         now.addAndGet(1);
         assertEquals(Optional.of("uuid-9"), sightings.hostIdByAddress("10.0.0.7"), "read again once it is ARP_MAX_AGE old");
+    }
+
+    /**
+     * Sightings over an ARP table at {@code arp} holding 10.0.0.7, with DHCP having seen uuid-7 there
+     * and {@code otherId} at {@code otherMac} (no address): the table read once, through 10.0.0.7.
+     */
+    private static ClientSightings afterFirstRead(Path arp, AtomicLong now, String otherMac, String otherId) throws Exception {
+        Files.writeString(arp, HEADER + "10.0.0.7  0x1  0x2  52:54:00:aa:bb:07  *  br0\n");
+        ClientSightings sightings = new ClientSightings(REGISTERED, arp, now::get);
+        sightings.seen("52:54:00:aa:bb:07", "uuid-7", null);
+        sightings.seen(otherMac, otherId, null);
+        assertEquals(Optional.of("uuid-7"), sightings.hostIdByAddress("10.0.0.7"));
+        return sightings;
     }
 
     @Test
