@@ -162,19 +162,31 @@ public final class HttpServer implements AutoCloseable {
                 .setDirectoryListingEnabled(false).setWelcomeFiles();
     }
 
+    private static final Set<String> API_RESOURCES = Set.of("hosts", "groups", "templates", "power", "events", "images", "users", "tokens");
+    private static final Set<String> IPXE_RESOURCES = Set.of("script", "kernel", "initrd", "module", "register", "mark");
+    private static final Set<String> PLAIN_ROUTES = Set.of("/", "/healthz", "/metrics");
+
     /** A label of bounded cardinality: the resource, never an id. */
     static String routeName(String path) {
-        String[] parts = path.split("/");
-        if (path.startsWith(API + "/") && parts.length > 3) {
-            return "api/" + (Set.of("hosts", "groups", "templates", "power", "events", "images", "users", "tokens").contains(parts[3]) ? parts[3] : "other");
+        if (path.startsWith(API + "/")) {
+            String resource = segment(path, API.length() + 1);
+            return resource == null ? "other" : "api/" + (API_RESOURCES.contains(resource) ? resource : "other");
         }
-        if (path.startsWith("/ipxe/") && parts.length > 2) {
-            return "ipxe/" + (Set.of("script", "kernel", "initrd", "module", "register", "mark").contains(parts[2]) ? parts[2] : "other");
+        if (path.startsWith("/ipxe/")) {
+            String resource = segment(path, "/ipxe/".length());
+            return resource == null ? "other" : "ipxe/" + (IPXE_RESOURCES.contains(resource) ? resource : "other");
         }
         if (path.startsWith("/boot/")) {
             return "boot";
         }
-        return Set.of("/", "/healthz", "/metrics").contains(path) ? path : "other";
+        return PLAIN_ROUTES.contains(path) ? path : "other";
+    }
+
+    /** The path segment starting at {@code from}; null when it is empty. */
+    private static String segment(String path, int from) {
+        int end = path.indexOf('/', from);
+        String s = path.substring(from, end < 0 ? path.length() : end);
+        return s.isEmpty() ? null : s;
     }
 
     private static void fail(HttpServerExchange exchange, int status, String message) {

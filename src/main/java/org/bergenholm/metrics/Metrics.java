@@ -1,5 +1,6 @@
 package org.bergenholm.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bergenholm.store.Database;
@@ -20,7 +23,10 @@ import org.bergenholm.tftp.TftpCounters;
  */
 public final class Metrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter imageBytes = registry.counter("bergenholm.images.bytes");
     private final Set<String> boundCommands = new HashSet<>();
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> imageRequests = new ConcurrentHashMap<>();
     private Database database;
 
     public MeterRegistry registry() {
@@ -35,15 +41,20 @@ public final class Metrics {
 
     /** One HTTP request, labelled by a route name of bounded cardinality. */
     public void httpRequest(String method, String route, int status, long nanos) {
-        Timer.builder("bergenholm.http.requests")
+        // Built once per label set: Micrometer's builder and registry lookup per request cost more than the recording.
+        requestTimers.computeIfAbsent(method + ' ' + route + ' ' + status, k -> requestTimer(method, route, status))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer requestTimer(String method, String route, int status) {
+        return Timer.builder("bergenholm.http.requests")
                 .description("HTTP requests by route and status")
                 .tags("method", method, "route", route, "status", Integer.toString(status))
                 .publishPercentileHistogram()
                 .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(50), Duration.ofMillis(500))
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry);
     }
 
     public void bindTftp(TftpCounters counters) {
@@ -119,10 +130,10 @@ public final class Metrics {
                         "operation", step.substring(6), "result", details.containsKey("error") ? "error" : "ok").increment();
             } else if (step.startsWith("kernel ") || step.startsWith("initrd ")) {
                 boolean served = step.endsWith(" served");
-                registry.counter("bergenholm.images.requests", "cache",
-                        served ? String.valueOf(details.get("cache")) : "failed").increment();
+                imageRequests.computeIfAbsent(served ? String.valueOf(details.get("cache")) : "failed",
+                        cache -> registry.counter("bergenholm.images.requests", "cache", cache)).increment();
                 if (served && details.get("bytes") instanceof Number bytes) {
-                    registry.counter("bergenholm.images.bytes").increment(bytes.doubleValue());
+                    imageBytes.increment(bytes.doubleValue());
                 }
             }
             inner.record(hostId, step, details);
