@@ -62,7 +62,7 @@ final class IpxeRoutes {
         }
         String text;
         try {
-            text = inventory.renderTemplate(template, params)
+            text = inventory.renderBootScript(id, template, params, view)
                     .orElseThrow(() -> new HttpError(404, "ipxe_script of host " + id + " names template '" + template + "', which does not exist"));
         } catch (TemplateException e) {
             throw new HttpError(500, "cannot render " + e.getMessage());

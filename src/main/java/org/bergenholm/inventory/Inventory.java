@@ -126,9 +126,37 @@ public final class Inventory implements HostLookup {
 
     /** Renders template {@code name} for a host; empty when there is no such template. */
     public Optional<String> renderTemplate(String name, Map<String, Object> params) {
-        Optional<String> source = templates.recentContent(name);
+        return templates.recentContent(name).map(source -> render(name, source, params));
+    }
+
+    /**
+     * A booting host's iPXE script: template {@code name} rendered with {@code params}, the host's
+     * {@link #bootParameters}. {@code view} keeps what it rendered until the host, its groups or the
+     * template's text change, and renders the scripts of new and changed hosts ahead of their boot
+     * ({@link #prepareBootScript}). Empty when there is no such template.
+     */
+    public Optional<String> renderBootScript(String hostId, String name, Map<String, Object> params, InventoryView view) {
+        return templates.recentContent(name).map(source -> view.rendered(hostId, params, name, source, () -> render(name, source, params)));
+    }
+
+    /**
+     * Renders host {@code hostId}'s iPXE script into {@code view} before the host asks for it, as
+     * Cobbler writes its files at sync: a machine powered on after its host was written gets it from
+     * memory. Nothing when install tokens are in use, as resolving would issue the host a token.
+     */
+    void prepareBootScript(String hostId, InventoryView view) {
+        if (installTokens != InstallTokens.NONE || view.stored(hostId).isEmpty()) {
+            return;
+        }
+        Map<String, Object> params = bootParameters(hostId, view);
+        if (params.get("ipxe_script") instanceof String name) {
+            renderBootScript(hostId, name, params, view);
+        }
+    }
+
+    private String render(String name, String source, Map<String, Object> params) {
         try {
-            return source.map(text -> renderer.render("template " + name, text, params));
+            return renderer.render("template " + name, source, params);
         } catch (org.bergenholm.render.TemplateException e) {
             throw Secrets.scrubbed(e, params);
         }

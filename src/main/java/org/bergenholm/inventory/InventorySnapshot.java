@@ -7,11 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.bergenholm.render.TemplateRenderer;
 
 /**
  * One immutable copy of the hosts and groups, indexed the way DHCP asks (by MAC, by reserved
- * address), with resolved parameters computed once per host for DHCP and the boot path. A change
- * makes a new copy; a host write keeps the other hosts' results.
+ * address), with resolved parameters and the iPXE script computed once per host for DHCP and the
+ * boot path. A change makes a new copy; a host write keeps the other hosts' results.
  */
 final class InventorySnapshot {
     private final Map<String, Map<String, Object>> hosts;
@@ -20,14 +22,20 @@ final class InventorySnapshot {
     private final Map<String, String> byMac = new HashMap<>();
     private final Map<String, String> byAddress = new HashMap<>();
     private final Map<String, Optional<Map<String, Object>>> resolved = new ConcurrentHashMap<>();
+    private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+
+    /** A host's script as rendered from {@code source}, the text template {@code template} had then. */
+    private record Script(String template, String source, String text) {
+    }
 
     InventorySnapshot(Map<String, Map<String, Object>> hosts, Map<String, Map<String, Object>> groups, ParameterResolver resolver) {
-        this(hosts, groups, resolver, Map.of());
+        this(hosts, groups, resolver, Map.of(), Map.of());
     }
 
     private InventorySnapshot(Map<String, Map<String, Object>> hosts, Map<String, Map<String, Object>> groups,
-            ParameterResolver resolver, Map<String, Optional<Map<String, Object>>> stillResolved) {
+            ParameterResolver resolver, Map<String, Optional<Map<String, Object>>> stillResolved, Map<String, Script> stillRendered) {
         resolved.putAll(stillResolved);
+        scripts.putAll(stillRendered);
         this.hosts = hosts;
         this.groups = groups;
         this.resolver = resolver;
@@ -47,7 +55,9 @@ final class InventorySnapshot {
         // A host resolves from its own parameters and the groups only: the other hosts' results still hold.
         Map<String, Optional<Map<String, Object>>> others = new HashMap<>(resolved);
         others.remove(id);
-        return new InventorySnapshot(changed(hosts, id, params), groups, resolver, others);
+        Map<String, Script> otherScripts = new HashMap<>(scripts);
+        otherScripts.remove(id);
+        return new InventorySnapshot(changed(hosts, id, params), groups, resolver, others, otherScripts);
     }
 
     InventorySnapshot withGroup(String name, Map<String, Object> params) {
@@ -90,6 +100,36 @@ final class InventorySnapshot {
         }
         return resolved.computeIfAbsent(hostId,
                 id -> Optional.of(Collections.unmodifiableMap(resolver.resolveHost(id, own, this::groups))));
+    }
+
+    /**
+     * The script {@code render} makes from template {@code template} (text {@code source}), rendered
+     * once while this host's parameters and the template's text stay the same. Only when
+     * {@code params} are this copy's resolved parameters of the host (not a one-off resolution, such
+     * as one carrying an install token), and the template renders the same every time.
+     */
+    String rendered(String hostId, Map<String, Object> params, String template, String source, Supplier<String> render) {
+        Optional<Map<String, Object>> mine = resolved.get(hostId);
+        if (mine == null || mine.orElse(null) != params) {
+            return render.get();
+        }
+        Script last = scripts.get(hostId);
+        if (last != null && last.template().equals(template) && last.source().equals(source)) {
+            return last.text();
+        }
+        String text = render.get();
+        if (TemplateRenderer.sameEachTime(source)) {
+            scripts.put(hostId, new Script(template, source, text));
+        }
+        return text;
+    }
+
+    Optional<String> heldScript(String hostId) {
+        return Optional.ofNullable(scripts.get(hostId)).map(Script::text);
+    }
+
+    Collection<String> hostIds() {
+        return hosts.keySet();
     }
 
     Map<String, Map<String, Object>> groups(Collection<String> names) {

@@ -28,6 +28,7 @@ public final class InventoryView implements HostLookup, AutoCloseable {
     public static final Duration REFRESH = Duration.ofSeconds(5);
     private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+    private final Inventory inventory;
     private final ParameterStore hostStore;
     private final ParameterStore groupStore;
     private final ParameterResolver resolver;
@@ -36,10 +37,13 @@ public final class InventoryView implements HostLookup, AutoCloseable {
     private final ScheduledExecutorService reloader;
     private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
     private volatile InventorySnapshot snapshot;
+    /** A preparation of scripts is queued and has not begun: changes meanwhile need no other. */
+    private final java.util.concurrent.atomic.AtomicBoolean preparationQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** Writes seen while a reload reads the database, replayed onto what it read; null when no reload runs. */
     private List<Runnable> duringReload;
 
     public InventoryView(Inventory inventory, Duration refresh) {
+        this.inventory = inventory;
         this.hostStore = inventory.hosts();
         this.groupStore = inventory.groups();
         this.resolver = new ParameterResolver(inventory.renderer());
@@ -53,6 +57,7 @@ public final class InventoryView implements HostLookup, AutoCloseable {
             return t;
         });
         reloader.scheduleWithFixedDelay(this::reload, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+        prepareSoon();
     }
 
     /** Reads all hosts and groups; on failure keeps what it had. */
@@ -66,6 +71,7 @@ public final class InventoryView implements HostLookup, AutoCloseable {
             synchronized (this) {
                 if (!snapshot.holds(hosts, groups)) {
                     snapshot = new InventorySnapshot(hosts, groups, resolver);
+                    prepareSoon();
                 }
                 duringReload.forEach(Runnable::run);
             }
@@ -105,6 +111,46 @@ public final class InventoryView implements HostLookup, AutoCloseable {
                 duringReload.add(update);
             }
         }
+        prepareSoon();
+    }
+
+    /**
+     * Queues a pass that resolves every host and renders its iPXE script ahead of its boot, on the
+     * view's own thread: after a change, not per request. Hosts whose script still holds cost a lookup.
+     */
+    private void prepareSoon() {
+        ScheduledExecutorService executor = reloader;
+        if (executor != null && preparationQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::prepare);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                preparationQueued.set(false); // closed
+            }
+        }
+    }
+
+    private void prepare() {
+        preparationQueued.set(false);
+        for (String id : snapshot.hostIds()) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // closed
+            }
+            try {
+                inventory.prepareBootScript(id, this);
+            } catch (RuntimeException e) {
+                // A template that fails, or the database gone: the host's request renders it again and reports it.
+            }
+        }
+    }
+
+    /** The script kept for this host, rendered ahead or at its last request. */
+    Optional<String> heldScript(String hostId) {
+        return snapshot.heldScript(hostId);
+    }
+
+    /** See {@link InventorySnapshot#rendered}. */
+    String rendered(String hostId, Map<String, Object> params, String template, String source, java.util.function.Supplier<String> render) {
+        return snapshot.rendered(hostId, params, template, source, render);
     }
 
     @Override

@@ -179,6 +179,18 @@ public final class TemplateRenderer {
         }
     }
 
+    /** Names of Jinjava's filters and functions that read the clock or a random source, and what looks like them. */
+    private static final java.util.regex.Pattern CHANGING = java.util.regex.Pattern.compile("(?i)rand|shuffle|time|date|now|today");
+
+    /**
+     * True when {@code source} renders the same text from the same parameters every time: it calls
+     * nothing that reads the clock or a random source. Judged by its text, so a template that merely
+     * mentions such a word counts as changing.
+     */
+    public static boolean sameEachTime(String source) {
+        return !CHANGING.matcher(source).find();
+    }
+
     /** Jinja2's lexer reads newlines as `\n` and drops a single trailing newline. */
     static String jinja2Source(String source) {
         String text = source.indexOf('\r') >= 0 ? source.replace("\r\n", "\n").replace('\r', '\n') : source;

@@ -125,4 +125,48 @@ class InventoryViewTest {
         view.reload();
         assertEquals("third", inventory.bootParameters("known", view).get("kernel"));
     }
+
+    /** The host's iPXE script, as a booting machine gets it. */
+    private String script(String hostId) {
+        Map<String, Object> params = inventory.bootParameters(hostId, view);
+        return inventory.renderBootScript(hostId, (String) params.get("ipxe_script"), params, view).orElseThrow();
+    }
+
+    private Optional<String> awaitHeldScript(String hostId, String expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!view.heldScript(hostId).equals(Optional.of(expected)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return view.heldScript(hostId);
+    }
+
+    @Test
+    void aHostsScriptIsRenderedBeforeItAsksAndFollowsItsHostGroupsAndTemplate() throws Exception {
+        inventory.templates().create("t.ipxe", "#!ipxe\nkernel {{ kernel }} {{ site }}");
+        inventory.groups().replace("rack", Map.of("site", "north", "kernel", "http://x/k1"));
+        inventory.hosts().create("new", Map.of("groups", List.of("rack"), "ipxe_script", "t.ipxe"));
+        assertEquals(Optional.of("#!ipxe\nkernel http://x/k1 north"), awaitHeldScript("new", "#!ipxe\nkernel http://x/k1 north"),
+                "rendered after the write, without a request");
+        assertEquals("#!ipxe\nkernel http://x/k1 north", script("new"));
+
+        inventory.groups().replace("rack", Map.of("site", "north", "kernel", "http://x/k2"));
+        assertEquals("#!ipxe\nkernel http://x/k2 north", script("new"), "a group change");
+        inventory.hosts().replace("new", Map.of("groups", List.of("rack"), "ipxe_script", "t.ipxe", "site", "south"));
+        assertEquals("#!ipxe\nkernel http://x/k2 south", script("new"), "a host change");
+        inventory.templates().replace("t.ipxe", "#!ipxe\nchain {{ kernel }}");
+        assertEquals("#!ipxe\nchain http://x/k2", script("new"), "a template change");
+        assertEquals(Optional.of("#!ipxe\nchain http://x/k2"), view.heldScript("new"));
+        assertEquals("#!ipxe\nchain http://x/k2", script("new"));
+    }
+
+    @Test
+    void aScriptThatDrawsAtRandomIsRenderedAtEachRequest() {
+        inventory.templates().create("r.ipxe", "#!ipxe\necho {{ range(50000)|random }}-{{ range(50000)|random }}");
+        inventory.hosts().create("dice", Map.of("ipxe_script", "r.ipxe"));
+        assertNotEquals(script("dice"), script("dice"));
+        assertEquals(Optional.empty(), view.heldScript("dice"));
+        assertFalse(TemplateRenderer.sameEachTime("{{ now() }}"));
+        assertFalse(TemplateRenderer.sameEachTime("{{ x|datetimeformat }}"));
+        assertTrue(TemplateRenderer.sameEachTime("#!ipxe\nkernel {{ kernel }}"));
+    }
 }
