@@ -21,8 +21,30 @@ public final class Secrets {
 
     private Secrets() { }
 
-    /** The globs and the one pattern they make. */
-    private record Names(List<String> globs, Pattern pattern) {
+    /**
+     * The globs, the one pattern they make, and the answers given so far: every recorded event's
+     * keys are checked, and the pattern's leading {@code .*} made that a backtracking match per key.
+     */
+    private record Names(List<String> globs, Pattern pattern, Map<String, Boolean> answers) {
+        /** Names remembered at most: parameter names are the users' own, and a stream of new ones must not grow the map. */
+        static final int REMEMBERED = 4096;
+
+        Names(List<String> globs, Pattern pattern) {
+            this(globs, pattern, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+
+        boolean secret(String key) {
+            Boolean known = answers.get(key);
+            if (known != null) {
+                return known;
+            }
+            boolean secret = pattern.matcher(key).matches();
+            if (answers.size() < REMEMBERED) {
+                answers.put(key, secret);
+            }
+            return secret;
+        }
+
         static Names of(List<String> globs) {
             StringBuilder regex = new StringBuilder();
             for (String glob : globs) {
@@ -50,7 +72,7 @@ public final class Secrets {
     }
 
     public static boolean isSecret(String key) {
-        return key != null && current.pattern().matcher(key).matches();
+        return key != null && current.secret(key);
     }
 
     /** A copy with every secret value (at any depth) replaced by the mask. */

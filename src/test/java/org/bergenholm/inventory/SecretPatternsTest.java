@@ -46,6 +46,19 @@ class SecretPatternsTest {
     }
 
     @Test
+    void answersFollowTheGlobsInUseAndHoldPastTheRememberedNames() {
+        assertFalse(Secrets.isSecret("bmc_login"));
+        assertTrue(Secrets.isSecret("api_token"));
+        Secrets.use(List.of("bmc_*"));
+        assertTrue(Secrets.isSecret("bmc_login"), "an answer given under the old globs is not kept");
+        assertFalse(Secrets.isSecret("api_token"));
+        for (int i = 0; i < 5000; i++) {
+            assertEquals(i % 2 == 0, Secrets.isSecret((i % 2 == 0 ? "bmc_" : "x_") + i), "name " + i);
+        }
+        assertTrue(Secrets.isSecret("bmc_4998") && !Secrets.isSecret("x_4999"), "names past the remembered ones, asked again");
+    }
+
+    @Test
     void renderErrorsNeverQuoteASecretValue() {
         Map<String, Object> params = Map.of("ipmi_password", "s3cret-v4lue", "x", "{{ ipmi_password * 2 }}");
         TemplateException raw = assertThrows(TemplateException.class,
