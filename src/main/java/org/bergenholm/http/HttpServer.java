@@ -90,22 +90,45 @@ public final class HttpServer implements AutoCloseable {
                         done.getStatusCode(), System.nanoTime() - started);
                 next.proceed();
             });
+            if (answeredAtHand(exchange)) {
+                return;
+            }
             exchange.dispatch(this::dispatch);
             return;
         }
         try {
             route(exchange);
-        } catch (HttpError e) {
+        } catch (Exception e) {
+            failed(exchange, e);
+        }
+    }
+
+    /** A booting machine's request answered on the I/O thread where memory holds the answer ({@link IpxeRoutes#answerAtHand}). */
+    private boolean answeredAtHand(HttpServerExchange exchange) {
+        String method = exchange.getRequestMethod().toString();
+        if (!exchange.getRelativePath().startsWith("/ipxe/") || !(method.equals("GET") || method.equals("HEAD"))) {
+            return false;
+        }
+        try {
+            return ipxe.answerAtHand(Request.of(exchange, "/ipxe"));
+        } catch (Exception e) {
+            failed(exchange, e);
+            return true;
+        }
+    }
+
+    private static void failed(HttpServerExchange exchange, Exception failure) {
+        if (failure instanceof HttpError e) {
             fail(exchange, e.status(), e.getMessage());
-        } catch (TemplateException e) {
+        } else if (failure instanceof TemplateException e) {
             fail(exchange, 500, "cannot render " + e.getMessage());
-        } catch (MongoException e) {
+        } else if (failure instanceof MongoException e) {
             log.warn("database error on {} {}: {}", exchange.getRequestMethod(), exchange.getRequestPath(), e.getMessage());
             exchange.getResponseHeaders().put(io.undertow.util.Headers.RETRY_AFTER, "5");
             fail(exchange, 503, "database unavailable");
-        } catch (Exception e) {
-            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
-            fail(exchange, 500, "internal error: " + e.getClass().getSimpleName());
+        } else {
+            log.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), failure);
+            fail(exchange, 500, "internal error: " + failure.getClass().getSimpleName());
         }
     }
 

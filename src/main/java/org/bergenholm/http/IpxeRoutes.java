@@ -12,6 +12,7 @@ import org.bergenholm.render.TemplateException;
 
 /** `/ipxe/…`: what booting machines call (script, register, kernel, module/initrd). */
 final class IpxeRoutes {
+    private static final java.util.regex.Pattern MODULE_NUMBER = java.util.regex.Pattern.compile("\\d{1,4}");
     private static final List<String> REGISTER_FIELDS = List.of("manufacturer", "product", "serial", "asset", "hostname");
 
     private final Inventory inventory;
@@ -35,7 +36,7 @@ final class IpxeRoutes {
             case "module", "initrd" -> {
                 String id = r.segment(1);
                 String n = r.size() >= 3 ? r.segment(2) : null;
-                if (n != null && !n.matches("\\d{1,4}")) {
+                if (n != null && !MODULE_NUMBER.matcher(n).matches()) {
                     throw new HttpError(400, "module number must be a small integer, not '" + n + "'");
                 }
                 String key = n == null ? "module0" : "module" + Integer.parseInt(n);
@@ -44,6 +45,52 @@ final class IpxeRoutes {
             }
             default -> throw new HttpError(404, "no such iPXE resource: " + what);
         }
+    }
+
+    /**
+     * Answers a machine's script or image request on the connection's I/O thread when all it needs is
+     * in memory: a known host's resolved parameters, its script rendered ahead, an image the cache
+     * serves without waiting. False, having done nothing, to leave the request to a worker: two thread
+     * hand-offs fewer per request in a boot storm, and booting machines are answered even while every
+     * worker is busy with the API.
+     */
+    boolean answerAtHand(Request r) throws Exception {
+        if (r.size() < 2 || r.size() > 3) {
+            return false;
+        }
+        String what = r.segment(0);
+        String id = r.segment(1);
+        if (org.bergenholm.inventory.Names.problem(id) != null) {
+            return false;
+        }
+        Map<String, Object> params = inventory.bootParametersAtHand(id, view).orElse(null);
+        if (params == null) {
+            return false;
+        }
+        if (what.equals("script") && r.size() == 2 && params.get("ipxe_script") instanceof String template) {
+            String text = inventory.bootScriptAtHand(id, template, params, view).orElse(null);
+            if (text == null) {
+                return false;
+            }
+            events.record(id, "script served", Map.of("template", template));
+            Exchanges.send(r.exchange(), 200, "text/plain; charset=utf-8", text);
+            return true;
+        }
+        String n = r.size() == 3 ? r.segment(2) : null;
+        ImageRequest request;
+        if (what.equals("kernel") && n == null) {
+            request = imageRequest(id, params, "kernel", "kernel");
+        } else if ((what.equals("module") || what.equals("initrd")) && (n == null || MODULE_NUMBER.matcher(n).matches())) {
+            int number = n == null ? 0 : Integer.parseInt(n);
+            request = imageRequest(id, params, "module" + number, number == 0 ? "module" : null);
+        } else {
+            return false;
+        }
+        if (request == null || !images.servesWithoutBlocking(request)) {
+            return false;
+        }
+        images.serve(r.exchange(), request);
+        return true;
     }
 
     private static String checkedName(String id) {
@@ -95,18 +142,25 @@ final class IpxeRoutes {
     }
 
     private void image(Request r, String id, String key, String fallbackKey) throws Exception {
-        Map<String, Object> params = inventory.bootParameters(id, view);
+        ImageRequest request = imageRequest(id, inventory.bootParameters(id, view), key, fallbackKey);
+        if (request == null) {
+            throw new HttpError(404, "host " + id + " has no " + (fallbackKey != null && !fallbackKey.equals(key) ? key + " or " + fallbackKey : key));
+        }
+        images.serve(r.exchange(), request);
+    }
+
+    /** The image parameter {@code key} (else {@code fallbackKey}) of a host names; null when it names none. */
+    private static ImageRequest imageRequest(String id, Map<String, Object> params, String key, String fallbackKey) {
         Object url = params.get(key);
         if (url == null && fallbackKey != null) {
             url = params.get(fallbackKey);
         }
         if (!(url instanceof String u) || u.isEmpty()) {
-            throw new HttpError(404, "host " + id + " has no " + (fallbackKey != null && !fallbackKey.equals(key) ? key + " or " + fallbackKey : key));
+            return null;
         }
         Object proxy = params.get("proxy_url");
         boolean cache = !Boolean.FALSE.equals(params.get("cache")) && !"false".equals(params.get("cache"));
         String label = key.equals("kernel") ? "kernel" : "initrd " + key.substring("module".length());
-        images.serve(r.exchange(), new ImageRequest(id, label, u,
-                proxy instanceof String p && !p.isEmpty() ? p : null, cache));
+        return new ImageRequest(id, label, u, proxy instanceof String p && !p.isEmpty() ? p : null, cache);
     }
 }

@@ -87,6 +87,16 @@ public final class CachingImageServer implements ImageServer {
     }
 
     /**
+     * Through the cache: an image at hand is opened from disk, one that is not starts its download and
+     * is answered from a worker once the upstream answers. The local mirror and streaming wait on files
+     * or upstreams, and go to a worker.
+     */
+    @Override
+    public boolean servesWithoutBlocking(ImageRequest request) {
+        return request.cache() && !request.url().startsWith("file:");
+    }
+
+    /**
      * Where an opened image is answered: on the worker that asked, if it was at hand; else on one
      * of Undertow's workers, as only its headers are sent from there (the body goes out from the
      * I/O thread); a body of unknown length, sent by a waiting thread, on a transfer thread.

@@ -73,13 +73,13 @@ final class ImageResponse {
             return;
         }
         StreamSinkChannel sink = exchange.getResponseChannel();
-        // Headers go out on their own first: with headers still buffered, Undertow's response
-        // conduit copies a file transfer through its header buffer and the body came out wrong.
-        Channels.flushBlocking(sink);
         if (length >= 0) { // no thread waits for the client, or for the download
             new FileBody(exchange, sink, lease, from, to, stall, done).start();
             return;
         }
+        // Headers go out on their own first: with headers still buffered, Undertow's response
+        // conduit copies a file transfer through its header buffer and the body came out wrong.
+        Channels.flushBlocking(sink);
         long pos = 0;
         try {
             while (true) {
@@ -155,6 +155,8 @@ final class ImageResponse {
         private final AtomicReference<FileBody> open = new AtomicReference<>(this);
         private volatile long pos;
         private volatile long lastProgress = System.nanoTime();
+        /** The headers have left Undertow's buffer (see {@link #send}); flushed here, as this may start on the I/O thread. */
+        private boolean headersOut;
 
         /** Sends bytes [from, to) of the leased image. */
         FileBody(HttpServerExchange exchange, StreamSinkChannel sink, ImageLease lease, long from, long to, Duration stall, Done done) {
@@ -203,6 +205,13 @@ final class ImageResponse {
                 return; // woken by the download after the body had ended
             }
             try {
+                if (!headersOut) {
+                    if (!channel.flush()) {
+                        channel.resumeWrites();
+                        return;
+                    }
+                    headersOut = true;
+                }
                 while (pos < to) {
                     long limit = Math.min(to, lease.readable());
                     if (pos >= limit) {

@@ -140,6 +140,20 @@ public final class Inventory implements HostLookup {
     }
 
     /**
+     * {@link #bootParameters} when memory holds them: a stored host whose parameters the view has
+     * resolved already, with no install token to fetch. Empty when answering would resolve or read
+     * the database.
+     */
+    public Optional<Map<String, Object>> bootParametersAtHand(String hostId, InventoryView view) {
+        return installTokens == InstallTokens.NONE ? view.resolvedAtHand(hostId) : Optional.empty();
+    }
+
+    /** {@link #renderBootScript} when the script is held and the template's text is recent: nothing rendered or read. */
+    public Optional<String> bootScriptAtHand(String hostId, String name, Map<String, Object> params, InventoryView view) {
+        return templates.recentContentAtHand(name).flatMap(source -> view.held(hostId, params, name, source));
+    }
+
+    /**
      * Renders host {@code hostId}'s iPXE script into {@code view} before the host asks for it, as
      * Cobbler writes its files at sync: a machine powered on after its host was written gets it from
      * memory. Nothing when install tokens are in use, as resolving would issue the host a token.

@@ -109,19 +109,36 @@ final class InventorySnapshot {
      * as one carrying an install token), and the template renders the same every time.
      */
     String rendered(String hostId, Map<String, Object> params, String template, String source, Supplier<String> render) {
-        Optional<Map<String, Object>> mine = resolved.get(hostId);
-        if (mine == null || mine.orElse(null) != params) {
+        if (!mine(hostId, params)) {
             return render.get();
         }
-        Script last = scripts.get(hostId);
-        if (last != null && last.template().equals(template) && last.source().equals(source)) {
-            return last.text();
+        Optional<String> held = held(hostId, params, template, source);
+        if (held.isPresent()) {
+            return held.get();
         }
         String text = render.get();
         if (TemplateRenderer.sameEachTime(source)) {
             scripts.put(hostId, new Script(template, source, text));
         }
         return text;
+    }
+
+    /** The script {@link #rendered} would give without rendering; empty when it would have to render. */
+    Optional<String> held(String hostId, Map<String, Object> params, String template, String source) {
+        Script last = scripts.get(hostId);
+        return mine(hostId, params) && last != null && last.template().equals(template) && last.source().equals(source)
+                ? Optional.of(last.text()) : Optional.empty();
+    }
+
+    private boolean mine(String hostId, Map<String, Object> params) {
+        Optional<Map<String, Object>> mine = resolved.get(hostId);
+        return mine != null && mine.orElse(null) == params;
+    }
+
+    /** A host's resolved parameters if this copy has computed them already. */
+    Optional<Map<String, Object>> resolvedAtHand(String hostId) {
+        Optional<Map<String, Object>> mine = resolved.get(hostId);
+        return mine == null ? Optional.empty() : mine;
     }
 
     Optional<String> heldScript(String hostId) {

@@ -148,6 +148,16 @@ public final class InventoryView implements HostLookup, AutoCloseable {
         return snapshot.heldScript(hostId);
     }
 
+    /** A host's resolved parameters if they are computed already: what {@link #resolve} gives without resolving. */
+    Optional<Map<String, Object>> resolvedAtHand(String hostId) {
+        return snapshot.resolvedAtHand(hostId);
+    }
+
+    /** See {@link InventorySnapshot#held}. */
+    Optional<String> held(String hostId, Map<String, Object> params, String template, String source) {
+        return snapshot.held(hostId, params, template, source);
+    }
+
     /** See {@link InventorySnapshot#rendered}. */
     String rendered(String hostId, Map<String, Object> params, String template, String source, java.util.function.Supplier<String> render) {
         return snapshot.rendered(hostId, params, template, source, render);

@@ -75,6 +75,12 @@ public final class TemplateStore {
         return content;
     }
 
+    /** {@link #recentContent} when it needs no database read; empty when it would. */
+    public Optional<String> recentContentAtHand(String name) {
+        Recent r = recent.get(name);
+        return r != null && System.nanoTime() - r.readAt() < reuseNanos ? Optional.of(r.content()) : Optional.empty();
+    }
+
     /** After the database write: a read that began before it either sees it or drops what it read. */
     private void written(String name) {
         writes.incrementAndGet();

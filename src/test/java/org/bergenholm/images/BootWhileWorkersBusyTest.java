@@ -1,0 +1,89 @@
+package org.bergenholm.images;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bergenholm.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a known machine asks for while booting (its script, rendered ahead, and images the cache
+ * holds) is answered from memory on the connection's I/O thread, not by Undertow's workers: it
+ * is answered while every worker waits on something else.
+ */
+class BootWhileWorkersBusyTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Undertow's default: eight workers per I/O thread, one I/O thread per core (at least two). */
+    private static final int WORKERS = Math.max(Runtime.getRuntime().availableProcessors(), 2) * 8;
+    @TempDir Path data;
+
+    private static HttpResponse<byte[]> get(String url, Duration timeout) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Uploads that declare a body and never send it: each holds the worker that reads it. */
+    private static List<Socket> stalledUploads(TestServer server, int count) throws Exception {
+        List<Socket> sockets = new ArrayList<>();
+        URI uri = URI.create(server.url());
+        for (int i = 0; i < count; i++) {
+            Socket s = new Socket(uri.getHost(), uri.getPort());
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/1.0/hosts/stalled" + i + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            sockets.add(s);
+        }
+        return sockets;
+    }
+
+    @Test
+    void aKnownHostGetsItsScriptAndCachedImagesWhileEveryWorkerIsBusy() throws Exception {
+        byte[] kernel = new byte[300_000];
+        new Random(7).nextBytes(kernel);
+        try (TestUpstream upstream = new TestUpstream(); TestServer server = TestServer.startWithImages(data, ImageCacheConfig.defaults())) {
+            upstream.put("/vmlinuz", kernel);
+            assertEquals(201, server.send("POST", "/api/1.0/templates/t.ipxe", "text/plain", "#!ipxe\nkernel {{ kernel }}\n").status());
+            assertEquals(201, server.json("POST", "/api/1.0/hosts/h1",
+                    "{\"ipxe_script\": \"t.ipxe\", \"kernel\": \"" + upstream.url("/vmlinuz") + "\"}").status());
+            String script = "#!ipxe\nkernel " + upstream.url("/vmlinuz");
+            assertEquals(script, server.get("/ipxe/script/h1").body());
+            assertArrayEquals(kernel, get(server.url() + "/ipxe/kernel/h1", Duration.ofSeconds(10)).body(), "now in the cache");
+
+            List<Socket> stalled = stalledUploads(server, WORKERS + 8);
+            try {
+                assertThrows(HttpTimeoutException.class, () -> get(server.apiUrl() + "/hosts/h1", Duration.ofSeconds(1)),
+                        "the API has no worker left");
+                assertEquals(script, new String(get(server.url() + "/ipxe/script/h1", Duration.ofSeconds(5)).body(), StandardCharsets.UTF_8));
+                assertArrayEquals(kernel, get(server.url() + "/ipxe/kernel/h1", Duration.ofSeconds(5)).body());
+                HttpResponse<byte[]> unknown = null;
+                try {
+                    unknown = get(server.url() + "/ipxe/script/nobody", Duration.ofSeconds(1));
+                } catch (HttpTimeoutException expected) {
+                    // An unknown machine's script is resolved from the register host by a worker.
+                }
+                assertEquals(null, unknown, "only what memory holds is answered without a worker");
+            } finally {
+                for (Socket s : stalled) {
+                    s.close();
+                }
+            }
+            assertEquals(200, get(server.apiUrl() + "/hosts/h1", Duration.ofSeconds(10)).statusCode(), "the workers are free again");
+            assertEquals(1, upstream.requests("/vmlinuz"), "the image came from the cache");
+        }
+    }
+}
