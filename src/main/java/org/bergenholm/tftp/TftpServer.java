@@ -375,9 +375,27 @@ public final class TftpServer implements AutoCloseable {
         r.transfer().abort();
     }
 
+    /**
+     * By identity, the last one moved into its place: List.remove compared every running transfer
+     * with the record's generated equals, a thousand at a time in a storm. The expiry scan walks the
+     * list backwards, so the moved one has been looked at already.
+     */
+    private boolean removeFromRunning(Running r) {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            if (running.get(i) == r) {
+                Running last = running.remove(running.size() - 1);
+                if (last != r) {
+                    running.set(i, last);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Releases the transfer's channel and limits, and counts what it did. */
     private void finish(Running r) {
-        if (!running.remove(r)) {
+        if (!removeFromRunning(r)) {
             return;
         }
         InetSocketAddress client = r.transfer().client();

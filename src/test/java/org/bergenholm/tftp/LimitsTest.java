@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.nio.file.Path;
 import org.bergenholm.testing.SocketMemory;
@@ -42,6 +43,38 @@ class LimitsTest {
             assertEquals(3, opcode(receive(b)));
             send(c, server.port(), rrq("f", "octet"));
             assertEquals(0, errorCode(receive(c)), "third transfer from 127.0.0.1 exceeds the cap of 2");
+        }
+    }
+
+    /** A transfer that ends frees its place whichever of the running ones it was: first, middle or last started. */
+    @Test
+    void transfersEndingInAnyOrderFreeTheirPlaces() throws Exception {
+        randomFile(root, "small", 400);
+        try (TftpServer server = TftpFixture.start(root, config(false, 3, 8, 5000, 1));
+             DatagramSocket a = clientSocket(); DatagramSocket b = clientSocket(); DatagramSocket c = clientSocket();
+             DatagramSocket d = clientSocket(); DatagramSocket e = clientSocket()) {
+            DatagramPacket[] first = new DatagramPacket[5];
+            DatagramSocket[] clients = {a, b, c, d, e};
+            for (int i = 0; i < 3; i++) {
+                send(clients[i], server.port(), rrq("small", "octet"));
+                first[i] = receive(clients[i]);
+                assertEquals(3, opcode(first[i]), "transfer " + i + " starts");
+            }
+            send(d, server.port(), rrq("small", "octet"));
+            assertEquals(0, errorCode(receive(d)), "three running: the limit");
+            for (int[] order : new int[][] {{1, 3}, {0, 4}}) { // the middle one ends, then the first
+                DatagramSocket ending = clients[order[0]];
+                ending.send(new DatagramPacket(ack(1), 4, first[order[0]].getSocketAddress()));
+                DatagramSocket next = clients[order[1]];
+                long deadline = System.nanoTime() + 2_000_000_000L;
+                int op;
+                do { // the ACK and the next request race; a refusal before the ACK is read is retried
+                    send(next, server.port(), rrq("small", "octet"));
+                    first[order[1]] = receive(next);
+                    op = opcode(first[order[1]]);
+                } while (op != 3 && System.nanoTime() < deadline);
+                assertEquals(3, op, "transfer " + order[1] + " starts in the place transfer " + order[0] + " left");
+            }
         }
     }
 
