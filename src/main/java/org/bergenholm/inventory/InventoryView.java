@@ -39,6 +39,8 @@ public final class InventoryView implements HostLookup, AutoCloseable {
     private volatile InventorySnapshot snapshot;
     /** A preparation of scripts is queued and has not begun: changes meanwhile need no other. */
     private final java.util.concurrent.atomic.AtomicBoolean preparationQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The last pass ended early (or is under way). */
+    private volatile boolean preparationIncomplete;
     /** Writes seen while a reload reads the database, replayed onto what it read; null when no reload runs. */
     private List<Runnable> duringReload;
 
@@ -71,6 +73,8 @@ public final class InventoryView implements HostLookup, AutoCloseable {
             synchronized (this) {
                 if (!snapshot.holds(hosts, groups)) {
                     snapshot = new InventorySnapshot(hosts, groups, resolver);
+                    prepareSoon();
+                } else if (preparationIncomplete) {
                     prepareSoon();
                 }
                 duringReload.forEach(Runnable::run);
@@ -129,18 +133,30 @@ public final class InventoryView implements HostLookup, AutoCloseable {
         }
     }
 
-    private void prepare() {
+    /**
+     * One pass over the hosts; returns how many it went through. A template that fails is the host's
+     * request's to report; any other failure (the database gone: each template read would wait for
+     * it) ends the pass, and the next reload that reaches the database starts another.
+     */
+    int prepare() {
         preparationQueued.set(false);
+        preparationIncomplete = true;
+        int done = 0;
         for (String id : snapshot.hostIds()) {
             if (Thread.currentThread().isInterrupted()) {
-                return; // closed
+                return done; // closed
             }
+            done++;
             try {
                 inventory.prepareBootScript(id, this);
+            } catch (org.bergenholm.render.TemplateException e) {
+                // This host's request renders it again and reports it.
             } catch (RuntimeException e) {
-                // A template that fails, or the database gone: the host's request renders it again and reports it.
+                return done;
             }
         }
+        preparationIncomplete = false;
+        return done;
     }
 
     /** The script kept for this host, rendered ahead or at its last request. */

@@ -169,4 +169,17 @@ class InventoryViewTest {
         assertFalse(TemplateRenderer.sameEachTime("{{ x|datetimeformat }}"));
         assertTrue(TemplateRenderer.sameEachTime("#!ipxe\nkernel {{ kernel }}"));
     }
+
+    @Test
+    void aPassOverTheHostsStopsAtTheFirstDatabaseFailure() throws Exception {
+        inventory.templates().create("t.ipxe", "#!ipxe\nkernel {{ kernel }}");
+        for (int i = 0; i < 50; i++) {
+            inventory.hosts().create("h" + i, Map.of("ipxe_script", "t.ipxe", "kernel", "k" + i));
+        }
+        InventoryView view = listeningOnly();
+        assertEquals(Optional.of("#!ipxe\nkernel k49"), awaitHeldScript("h49", "#!ipxe\nkernel k49"));
+        assertEquals(51, view.prepare(), "every host, each a lookup now");
+        db.close();
+        assertEquals(1, view.prepare(), "the template cannot be read: the pass ends instead of waiting on the database per host");
+    }
 }
