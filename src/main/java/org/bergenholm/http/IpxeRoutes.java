@@ -32,64 +32,72 @@ final class IpxeRoutes {
         switch (what) {
             case "script" -> script(r, r.name(1));
             case "register" -> register(r, r.name(1));
-            case "kernel" -> image(r, r.name(1), "kernel", "kernel");
-            case "module", "initrd" -> {
-                String id = r.segment(1);
-                String n = r.size() >= 3 ? r.segment(2) : null;
-                if (n != null && !MODULE_NUMBER.matcher(n).matches()) {
-                    throw new HttpError(400, "module number must be a small integer, not '" + n + "'");
-                }
-                String key = n == null ? "module0" : "module" + Integer.parseInt(n);
-                boolean fallback = n == null || Integer.parseInt(n) == 0;
-                image(r, checkedName(id), key, fallback ? "module" : null);
-            }
+            case "kernel", "module", "initrd" -> image(r, imageWant(r));
             default -> throw new HttpError(404, "no such iPXE resource: " + what);
         }
+    }
+
+    /** A kernel or initrd request: the host, and the parameter naming the image (else the fallback one). */
+    private record ImageWant(String hostId, String key, String fallbackKey) {
+    }
+
+    /** What a `kernel`, `module` or `initrd` request asks for; HttpError 400 when it is malformed. */
+    private static ImageWant imageWant(Request r) {
+        if (r.segment(0).equals("kernel")) {
+            return new ImageWant(r.name(1), "kernel", "kernel");
+        }
+        String n = r.size() >= 3 ? r.segment(2) : null;
+        if (n != null && !MODULE_NUMBER.matcher(n).matches()) {
+            throw new HttpError(400, "module number must be a small integer, not '" + n + "'");
+        }
+        int number = n == null ? 0 : Integer.parseInt(n);
+        return new ImageWant(checkedName(r.segment(1)), "module" + number, number == 0 ? "module" : null);
     }
 
     /**
      * Answers a machine's script or image request on the connection's I/O thread when all it needs is
      * in memory: a known host's resolved parameters, its script rendered ahead, an image the cache
-     * serves without waiting. False, having done nothing, to leave the request to a worker: two thread
-     * hand-offs fewer per request in a boot storm, and booting machines are answered even while every
-     * worker is busy with the API.
+     * serves without waiting. False, having done nothing, to leave the request to a worker (which
+     * also answers what is malformed): two thread hand-offs fewer per request in a boot storm, and
+     * booting machines are answered even while every worker is busy with the API.
      */
     boolean answerAtHand(Request r) throws Exception {
+        String what = r.segment(0);
         if (r.size() < 2 || r.size() > 3) {
             return false;
         }
-        String what = r.segment(0);
-        String id = r.segment(1);
-        if (org.bergenholm.inventory.Names.problem(id) != null) {
+        if (what.equals("script")) {
+            return r.size() == 2 && org.bergenholm.inventory.Names.problem(r.segment(1)) == null && scriptAtHand(r, r.segment(1));
+        }
+        if (!(what.equals("kernel") || what.equals("module") || what.equals("initrd"))) {
             return false;
         }
-        Map<String, Object> params = inventory.bootParametersAtHand(id, view).orElse(null);
-        if (params == null) {
+        ImageWant want;
+        try {
+            want = imageWant(r);
+        } catch (HttpError e) {
             return false;
         }
-        if (what.equals("script") && r.size() == 2 && params.get("ipxe_script") instanceof String template) {
-            String text = inventory.bootScriptAtHand(id, template, params, view).orElse(null);
-            if (text == null) {
-                return false;
-            }
-            events.record(id, "script served", Map.of("template", template));
-            Exchanges.send(r.exchange(), 200, "text/plain; charset=utf-8", text);
-            return true;
-        }
-        String n = r.size() == 3 ? r.segment(2) : null;
-        ImageRequest request;
-        if (what.equals("kernel") && n == null) {
-            request = imageRequest(id, params, "kernel", "kernel");
-        } else if ((what.equals("module") || what.equals("initrd")) && (n == null || MODULE_NUMBER.matcher(n).matches())) {
-            int number = n == null ? 0 : Integer.parseInt(n);
-            request = imageRequest(id, params, "module" + number, number == 0 ? "module" : null);
-        } else {
-            return false;
-        }
+        Map<String, Object> params = inventory.bootParametersAtHand(want.hostId(), view).orElse(null);
+        ImageRequest request = params == null ? null : imageRequest(want, params);
         if (request == null || !images.servesWithoutBlocking(request)) {
             return false;
         }
         images.serve(r.exchange(), request);
+        return true;
+    }
+
+    private boolean scriptAtHand(Request r, String id) {
+        Map<String, Object> params = inventory.bootParametersAtHand(id, view).orElse(null);
+        if (params == null || !(params.get("ipxe_script") instanceof String template)) {
+            return false;
+        }
+        String text = inventory.bootScriptAtHand(id, template, params, view).orElse(null);
+        if (text == null) {
+            return false;
+        }
+        events.record(id, "script served", Map.of("template", template));
+        Exchanges.send(r.exchange(), 200, "text/plain; charset=utf-8", text);
         return true;
     }
 
@@ -141,26 +149,28 @@ final class IpxeRoutes {
         Exchanges.empty(r.exchange(), 201);
     }
 
-    private void image(Request r, String id, String key, String fallbackKey) throws Exception {
-        ImageRequest request = imageRequest(id, inventory.bootParameters(id, view), key, fallbackKey);
+    private void image(Request r, ImageWant want) throws Exception {
+        ImageRequest request = imageRequest(want, inventory.bootParameters(want.hostId(), view));
         if (request == null) {
-            throw new HttpError(404, "host " + id + " has no " + (fallbackKey != null && !fallbackKey.equals(key) ? key + " or " + fallbackKey : key));
+            String key = want.key();
+            String fallback = want.fallbackKey();
+            throw new HttpError(404, "host " + want.hostId() + " has no " + (fallback != null && !fallback.equals(key) ? key + " or " + fallback : key));
         }
         images.serve(r.exchange(), request);
     }
 
-    /** The image parameter {@code key} (else {@code fallbackKey}) of a host names; null when it names none. */
-    private static ImageRequest imageRequest(String id, Map<String, Object> params, String key, String fallbackKey) {
-        Object url = params.get(key);
-        if (url == null && fallbackKey != null) {
-            url = params.get(fallbackKey);
+    /** The image the host's parameters name for {@code want}; null when they name none. */
+    private static ImageRequest imageRequest(ImageWant want, Map<String, Object> params) {
+        Object url = params.get(want.key());
+        if (url == null && want.fallbackKey() != null) {
+            url = params.get(want.fallbackKey());
         }
         if (!(url instanceof String u) || u.isEmpty()) {
             return null;
         }
         Object proxy = params.get("proxy_url");
         boolean cache = !Boolean.FALSE.equals(params.get("cache")) && !"false".equals(params.get("cache"));
-        String label = key.equals("kernel") ? "kernel" : "initrd " + key.substring("module".length());
-        return new ImageRequest(id, label, u, proxy instanceof String p && !p.isEmpty() ? p : null, cache);
+        String label = want.key().equals("kernel") ? "kernel" : "initrd " + want.key().substring("module".length());
+        return new ImageRequest(want.hostId(), label, u, proxy instanceof String p && !p.isEmpty() ? p : null, cache);
     }
 }

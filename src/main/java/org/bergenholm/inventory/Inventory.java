@@ -136,7 +136,11 @@ public final class Inventory implements HostLookup {
      * ({@link #prepareBootScript}). Empty when there is no such template.
      */
     public Optional<String> renderBootScript(String hostId, String name, Map<String, Object> params, InventoryView view) {
-        return templates.recentContent(name).map(source -> view.rendered(hostId, params, name, source, () -> render(name, source, params)));
+        return templates.recentContent(name).map(source -> bootScript(hostId, name, source, params, view));
+    }
+
+    private String bootScript(String hostId, String name, String source, Map<String, Object> params, InventoryView view) {
+        return view.rendered(hostId, params, name, source, () -> render(name, source, params));
     }
 
     /**
@@ -163,9 +167,15 @@ public final class Inventory implements HostLookup {
             return;
         }
         Map<String, Object> params = bootParameters(hostId, view);
-        if (params.get("ipxe_script") instanceof String name) {
-            renderBootScript(hostId, name, params, view);
+        if (!(params.get("ipxe_script") instanceof String name)) {
+            return;
         }
+        templates.recentContent(name).ifPresent(source -> {
+            // A held script costs this lookup only; one rendered anew at each request is not worth rendering ahead.
+            if (view.held(hostId, params, name, source).isEmpty() && TemplateRenderer.sameEachTime(source)) {
+                bootScript(hostId, name, source, params, view);
+            }
+        });
     }
 
     private String render(String name, String source, Map<String, Object> params) {

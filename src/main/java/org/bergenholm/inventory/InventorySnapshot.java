@@ -26,6 +26,9 @@ final class InventorySnapshot {
 
     /** A host's script as rendered from {@code source}, the text template {@code template} had then. */
     private record Script(String template, String source, String text) {
+        boolean from(String template, String source) {
+            return this.template.equals(template) && this.source.equals(source);
+        }
     }
 
     InventorySnapshot(Map<String, Map<String, Object>> hosts, Map<String, Map<String, Object>> groups, ParameterResolver resolver) {
@@ -112,9 +115,9 @@ final class InventorySnapshot {
         if (!mine(hostId, params)) {
             return render.get();
         }
-        Optional<String> held = held(hostId, params, template, source);
-        if (held.isPresent()) {
-            return held.get();
+        Script last = scripts.get(hostId);
+        if (last != null && last.from(template, source)) {
+            return last.text();
         }
         String text = render.get();
         if (TemplateRenderer.sameEachTime(source)) {
@@ -126,8 +129,7 @@ final class InventorySnapshot {
     /** The script {@link #rendered} would give without rendering; empty when it would have to render. */
     Optional<String> held(String hostId, Map<String, Object> params, String template, String source) {
         Script last = scripts.get(hostId);
-        return mine(hostId, params) && last != null && last.template().equals(template) && last.source().equals(source)
-                ? Optional.of(last.text()) : Optional.empty();
+        return mine(hostId, params) && last != null && last.from(template, source) ? Optional.of(last.text()) : Optional.empty();
     }
 
     private boolean mine(String hostId, Map<String, Object> params) {
@@ -137,8 +139,7 @@ final class InventorySnapshot {
 
     /** A host's resolved parameters if this copy has computed them already. */
     Optional<Map<String, Object>> resolvedAtHand(String hostId) {
-        Optional<Map<String, Object>> mine = resolved.get(hostId);
-        return mine == null ? Optional.empty() : mine;
+        return resolved.getOrDefault(hostId, Optional.empty());
     }
 
     Optional<String> heldScript(String hostId) {

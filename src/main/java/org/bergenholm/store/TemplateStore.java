@@ -58,11 +58,11 @@ public final class TemplateStore {
      * same few templates, and a database read per script was its last round trip.
      */
     public Optional<String> recentContent(String name) {
-        long now = System.nanoTime();
-        Recent r = recent.get(name);
-        if (r != null && now - r.readAt() < reuseNanos) {
-            return Optional.of(r.content());
+        Optional<String> atHand = recentContentAtHand(name);
+        if (atHand.isPresent()) {
+            return atHand;
         }
+        long now = System.nanoTime();
         long before = writes.get();
         Optional<String> content = content(name);
         if (content.isPresent() && reuseNanos > 0) {
