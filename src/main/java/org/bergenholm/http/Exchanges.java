@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,24 +27,9 @@ public final class Exchanges {
     private Exchanges() {
     }
 
-    public static byte[] body(HttpServerExchange exchange) throws IOException {
-        long declared = exchange.getRequestContentLength();
-        if (declared > MAX_BODY) {
-            throw new HttpError(413, "request body is larger than " + MAX_BODY + " bytes");
-        }
-        exchange.startBlocking();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[16384];
-        try (InputStream in = exchange.getInputStream()) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                if (out.size() + n > MAX_BODY) {
-                    throw new HttpError(413, "request body is larger than " + MAX_BODY + " bytes");
-                }
-                out.write(buf, 0, n);
-            }
-        }
-        return out.toByteArray();
+    /** The request body, received before the route ran ({@link BodyReceiver}) and within {@link #MAX_BODY}. */
+    public static byte[] body(HttpServerExchange exchange) {
+        return BodyReceiver.body(exchange);
     }
 
     public static String text(HttpServerExchange exchange) throws IOException {

@@ -18,8 +18,11 @@ import java.time.Duration;
  * @param parseTimeout     from a request's first byte to its last header: a slowloris sending a
  *                         byte every few seconds is cut after this, however slowly it trickles
  * @param noRequestTimeout an open connection with no request under way is closed after this
+ * @param bodyTimeout      from a request's last header to its body's last byte: a body still
+ *                         incomplete then is answered 408 and its connection closed; no thread
+ *                         waits for it meanwhile ({@link BodyReceiver})
  */
-public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noRequestTimeout) {
+public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noRequestTimeout, Duration bodyTimeout) {
     /**
      * Each connection's kernel send buffer (the kernel doubles it). Left to autotuning, 500 image
      * downloads at once to clients with large windows grew theirs towards 4 MiB each, pushed the
@@ -46,7 +49,7 @@ public record HttpLimits(int maxConnections, Duration parseTimeout, Duration noR
     }
 
     public static HttpLimits defaults() {
-        return new HttpLimits(10_000, Duration.ofSeconds(10), Duration.ofSeconds(20));
+        return new HttpLimits(10_000, Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30));
     }
 
     int lowWater() {

@@ -37,6 +37,7 @@ public final class HttpServer implements AutoCloseable {
     private final Metrics metrics;
     /** Checks every `/api/1.0` request before it is routed, and serves users and tokens. */
     private final Auth auth;
+    private final HttpLimits limits;
     private final io.undertow.server.HttpHandler bootFiles;
     private final Undertow undertow;
     /** Answers 503 once shutdown starts and counts the requests still running. */
@@ -47,6 +48,7 @@ public final class HttpServer implements AutoCloseable {
             ImageCache imageCache, PowerService power, Health health, Metrics metrics, Path bootAssets, Auth auth,
             HttpLimits limits) {
         this.auth = auth;
+        this.limits = limits;
         this.metrics = metrics;
         this.bootFiles = bootFiles(bootAssets);
         this.parameters = new ParameterRoutes(inventory, events);
@@ -137,15 +139,9 @@ public final class HttpServer implements AutoCloseable {
         if (path.startsWith(API + "/")) {
             Request r = Request.of(exchange, API);
             auth.check(exchange, r.method(), r.segments());
-            switch (r.segment(0)) {
-                case "users", "tokens" -> auth.handle(exchange, r.method(), r.segments());
-                case "hosts" -> parameters.hosts(r);
-                case "groups" -> parameters.groups(r);
-                case "templates" -> templates.handle(r);
-                case "power" -> power.handle(r);
-                case "events" -> eventRoutes.handle(r);
-                case "images" -> imageRoutes.handle(r);
-                default -> throw new HttpError(404, "no such resource: " + path);
+            // Received once the caller is known, so that only callers the API accepts make it hold a body.
+            if (!BodyReceiver.receiving(exchange, limits.bodyTimeout(), () -> onWorker(exchange, () -> api(r)))) {
+                api(r);
             }
         } else if (path.startsWith("/ipxe/")) {
             ipxe.handle(Request.of(exchange, "/ipxe"));
@@ -165,6 +161,31 @@ public final class HttpServer implements AutoCloseable {
             Exchanges.send(exchange, 200, "text/plain", "Bergenholm works.\n");
         } else {
             throw new HttpError(404, "no such resource: " + path);
+        }
+    }
+
+    private void api(Request r) throws Exception {
+        switch (r.segment(0)) {
+            case "users", "tokens" -> auth.handle(r.exchange(), r.method(), r.segments());
+            case "hosts" -> parameters.hosts(r);
+            case "groups" -> parameters.groups(r);
+            case "templates" -> templates.handle(r);
+            case "power" -> power.handle(r);
+            case "events" -> eventRoutes.handle(r);
+            case "images" -> imageRoutes.handle(r);
+            default -> throw new HttpError(404, "no such resource: " + r.exchange().getRelativePath());
+        }
+    }
+
+    private interface Route {
+        void run() throws Exception;
+    }
+
+    private static void onWorker(HttpServerExchange exchange, Route route) {
+        try {
+            route.run();
+        } catch (Exception e) {
+            failed(exchange, e);
         }
     }
 

@@ -40,7 +40,7 @@ class ConnectionLimitTest {
         try (Database db = Database.embedded(dir); StoredEventLog events = new StoredEventLog(new EventStore(db), 100)) {
             Inventory inventory = new Inventory(new ParameterStore(db, "hosts"), new ParameterStore(db, "groups"),
                     new TemplateStore(db), new TemplateRenderer(), events);
-            HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(60));
+            HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(30));
             HttpServer http = new HttpServer("127.0.0.1", 0, inventory, null, events, null, null, null, new Health(), new Metrics(),
                     null, org.bergenholm.auth.Auth.start(org.bergenholm.auth.AuthConfig.off(), db, dir, inventory,
                             org.bergenholm.inventory.InstallTokens.NONE), limits);
@@ -78,7 +78,7 @@ class ConnectionLimitTest {
         try (Database db = Database.embedded(dir); StoredEventLog events = new StoredEventLog(new EventStore(db), 100)) {
             Inventory inventory = new Inventory(new ParameterStore(db, "hosts"), new ParameterStore(db, "groups"),
                     new TemplateStore(db), new TemplateRenderer(), events);
-            HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(1));
+            HttpLimits limits = new HttpLimits(LIMIT, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofSeconds(30));
             HttpServer http = new HttpServer("127.0.0.1", 0, inventory, null, events, null, null, null, new Health(), new Metrics(),
                     null, org.bergenholm.auth.Auth.start(org.bergenholm.auth.AuthConfig.off(), db, dir, inventory,
                             org.bergenholm.inventory.InstallTokens.NONE), limits);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.Socket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.bergenholm.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,27 +36,40 @@ class BootWhileWorkersBusyTest {
     /** Undertow's default: eight workers per I/O thread, one I/O thread per core (at least two). */
     private static final int WORKERS = Math.max(Runtime.getRuntime().availableProcessors(), 2) * 8;
     @TempDir Path data;
+    private static DatagramSocket silentBmc;
+
+    @BeforeAll
+    static void openSilentBmc() throws Exception {
+        silentBmc = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+    }
+
+    @AfterAll
+    static void closeSilentBmc() {
+        silentBmc.close();
+    }
 
     private static HttpResponse<byte[]> get(String url, Duration timeout) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** Uploads that declare a body and never send it: each holds the worker that reads it. */
-    private static List<Socket> stalledUploads(TestServer server, int count) throws Exception {
-        List<Socket> sockets = new ArrayList<>();
-        URI uri = URI.create(server.url());
+    /**
+     * Power status queries to BMCs that never answer: each holds the worker that asked until the
+     * power timeout (10 s). What the worker waits on is a real UDP socket that drops everything.
+     */
+    private static List<CompletableFuture<HttpResponse<byte[]>>> silentBmcQueries(TestServer server, int count) throws Exception {
+        List<CompletableFuture<HttpResponse<byte[]>>> queries = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Socket s = new Socket(uri.getHost(), uri.getPort());
-            OutputStream out = s.getOutputStream();
-            out.write(("POST /api/1.0/hosts/stalled" + i + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 100\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            sockets.add(s);
+            assertEquals(201, server.json("POST", "/api/1.0/hosts/bmc" + i, "{\"power_driver\": \"ipmi\", \"ipmi_host\": \"127.0.0.1\","
+                    + " \"ipmi_port\": " + silentBmc.getLocalPort() + ", \"ipmi_user\": \"admin\", \"ipmi_password\": \"secret\"}").status());
         }
-        return sockets;
+        for (int i = 0; i < count; i++) {
+            queries.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(server.apiUrl() + "/power/bmc" + i)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        return queries;
     }
 
-    /** True once an API request finds no worker; the uploads reach the workers one by one, so it asks until then. */
+    /** True once an API request finds no worker; the queries reach the workers one by one, so it asks until then. */
     private static boolean apiWithoutWorkers(TestServer server) throws Exception {
         for (int i = 0; i < 20; i++) {
             try {
@@ -78,16 +95,16 @@ class BootWhileWorkersBusyTest {
             assertEquals(script, server.get("/ipxe/script/h1").body());
             assertArrayEquals(kernel, get(server.url() + "/ipxe/kernel/h1", Duration.ofSeconds(10)).body(), "now in the cache");
 
-            List<Socket> stalled = stalledUploads(server, WORKERS + 8);
+            List<CompletableFuture<HttpResponse<byte[]>>> waiting = silentBmcQueries(server, WORKERS);
             try {
-                assertTrue(apiWithoutWorkers(server), "the stalled uploads hold every worker");
+                assertTrue(apiWithoutWorkers(server), "the power queries hold every worker");
                 assertEquals(script, new String(get(server.url() + "/ipxe/script/h1", Duration.ofSeconds(5)).body(), StandardCharsets.UTF_8));
                 assertArrayEquals(kernel, get(server.url() + "/ipxe/kernel/h1", Duration.ofSeconds(5)).body());
                 assertThrows(HttpTimeoutException.class, () -> get(server.url() + "/ipxe/script/nobody", Duration.ofSeconds(1)),
                         "an unknown machine's script is resolved from the register host by a worker");
             } finally {
-                for (Socket s : stalled) {
-                    s.close();
+                for (CompletableFuture<HttpResponse<byte[]>> query : waiting) {
+                    assertEquals(504, query.get(30, TimeUnit.SECONDS).statusCode(), "the BMC never answered");
                 }
             }
             assertEquals(200, get(server.apiUrl() + "/hosts/h1", Duration.ofSeconds(10)).statusCode(), "the workers are free again");
