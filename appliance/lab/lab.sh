@@ -47,7 +47,9 @@ vm)
     if [ "$firmware" = bios ]; then
         args+=(-device "e1000,netdev=n0,mac=$mac" -boot n)
     else
-        vars=$(mktemp /tmp/lab-ovmf-vars.XXXXXX)
+        # Fresh variables at each boot, kept with the lab (not in /tmp) so that "down" removes them.
+        mkdir -p "/run/bergenholm-lab-$lab"
+        vars="/run/bergenholm-lab-$lab/ovmf-vars.$n"
         cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
         args+=(-drive "if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd"
                -drive "if=pflash,format=raw,file=$vars"
@@ -61,6 +63,7 @@ down)
         ip netns del "$lab"
     fi
     ip link del "$host_if" 2>/dev/null || true
+    rm -rf "/run/bergenholm-lab-$lab"
     ;;
 *)
     echo "lab.sh: unknown command $cmd" >&2; exit 2

@@ -22,6 +22,8 @@ public final class VcsimLite implements AutoCloseable {
     private static final Path BINARY = Path.of("target", "vcsim-lite").toAbsolutePath();
 
     private final Process process;
+    /** The simulator's datastore folders (govcsim-*), in TMPDIR: they would otherwise stay in /tmp after every run. */
+    private final Path scratch;
     private final int port;
     private final List<String> uuids = new ArrayList<>();
 
@@ -30,8 +32,11 @@ public final class VcsimLite implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        process = new ProcessBuilder(BINARY.toString(), "-port", String.valueOf(port), "-vms", "2", "-tls")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        scratch = Files.createTempDirectory("vcsim-lite");
+        ProcessBuilder simulator = new ProcessBuilder(BINARY.toString(), "-port", String.valueOf(port), "-vms", "2", "-tls")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        simulator.environment().put("TMPDIR", scratch.toString());
+        process = simulator.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line = out.readLine(); !"READY".equals(line); line = out.readLine()) {
             if (line == null) {
@@ -90,8 +95,13 @@ public final class VcsimLite implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         process.waitFor(10, TimeUnit.SECONDS);
+        try (var files = Files.walk(scratch)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }
