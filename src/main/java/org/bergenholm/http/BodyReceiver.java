@@ -24,7 +24,7 @@ import org.xnio.XnioExecutor;
 final class BodyReceiver {
     private static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
     /** The most of a refused body read and dropped after its 413, so that the client gets to read the answer. */
-    static final long DISCARD_LIMIT = 16L * Exchanges.MAX_BODY;
+    private static final long DISCARD_LIMIT = 16L * Exchanges.MAX_BODY;
 
     private BodyReceiver() {
     }
