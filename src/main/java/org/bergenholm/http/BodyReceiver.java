@@ -4,6 +4,7 @@ import io.undertow.io.IoCallback;
 import io.undertow.io.Receiver;
 import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.io.IOException;
@@ -52,6 +53,21 @@ final class BodyReceiver {
         exchange.setMaxEntitySize(DISCARD_LIMIT);
         if (exchange.getRequestContentLength() > Exchanges.MAX_BODY) {
             throw tooLarge();
+        }
+        if (HttpContinue.requiresContinueResponse(exchange)) {
+            // A client that asked first (Expect: 100-continue) sends its body only once told to go on,
+            // or after a wait of its own (a second for curl). One refused above is not told.
+            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange sent, Sender sender) {
+                    // the body follows
+                }
+
+                @Override
+                public void onException(HttpServerExchange failed, Sender sender, IOException exception) {
+                    IoUtils.safeClose(failed.getConnection());
+                }
+            });
         }
         Receipt receipt = new Receipt(then, limit);
         Receiver receiver = exchange.getRequestReceiver();

@@ -136,6 +136,36 @@ class RequestBodyTimeoutTest {
         assertTrue(get("/api/1.0/hosts/slow").contains("http://example/vmlinuz"));
     }
 
+    /** The status line of the next answer on {@code s}, read byte by byte so that nothing after it is taken. */
+    private static String statusLine(Socket s) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = s.getInputStream().read(); c >= 0 && c != '\n'; c = s.getInputStream().read()) {
+            line.append((char) c);
+        }
+        return line.toString().trim();
+    }
+
+    @Test
+    void aClientThatAsksFirstIsToldToGoOnUnlessTheBodyIsTooLarge() throws Exception {
+        String body = "{\"kernel\": \"http://example/asked\"}";
+        try (Socket s = send("POST /api/1.0/hosts/asked HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " + body.length() + "\r\n\r\n")) {
+            s.setSoTimeout(1000); // curl waits a second for the 100, then sends anyway
+            assertEquals("HTTP/1.1 100 Continue", statusLine(s));
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(body.getBytes(StandardCharsets.US_ASCII));
+            String reply = reply(s);
+            assertTrue(reply.contains("HTTP/1.1 201"), reply);
+        }
+        assertTrue(get("/api/1.0/hosts/asked").contains("http://example/asked"));
+
+        try (Socket s = send("POST /api/1.0/templates/huge HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                + "Expect: 100-continue\r\nContent-Length: " + (2 * Exchanges.MAX_BODY) + "\r\n\r\n")) {
+            s.setSoTimeout(5000);
+            assertEquals("HTTP/1.1 413 Request Entity Too Large", statusLine(s), "answered without being sent the body");
+        }
+    }
+
     @Test
     void aChunkedBodyIsTakenAndOneOverTheLimitIs413() throws Exception {
         try (Socket s = send("POST /api/1.0/hosts/chunked HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
