@@ -8,7 +8,6 @@ import io.undertow.server.protocol.http.HttpContinue;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,17 +56,7 @@ final class BodyReceiver {
         if (HttpContinue.requiresContinueResponse(exchange)) {
             // A client that asked first (Expect: 100-continue) sends its body only once told to go on,
             // or after a wait of its own (a second for curl). One refused above is not told.
-            HttpContinue.sendContinueResponse(exchange, new IoCallback() {
-                @Override
-                public void onComplete(HttpServerExchange sent, Sender sender) {
-                    // the body follows
-                }
-
-                @Override
-                public void onException(HttpServerExchange failed, Sender sender, IOException exception) {
-                    IoUtils.safeClose(failed.getConnection());
-                }
-            });
+            HttpContinue.sendContinueResponse(exchange, CLOSE_ON_FAILURE);
         }
         Receipt receipt = new Receipt(then, limit);
         Receiver receiver = exchange.getRequestReceiver();
@@ -76,8 +65,10 @@ final class BodyReceiver {
         return receipt.awaitFrom(exchange);
     }
 
+    private static final String TOO_LARGE = "request body is larger than " + Exchanges.MAX_BODY + " bytes";
+
     private static HttpError tooLarge() {
-        return new HttpError(413, "request body is larger than " + Exchanges.MAX_BODY + " bytes");
+        return new HttpError(413, TOO_LARGE);
     }
 
     private enum State { RECEIVING, IN, REFUSED, GONE }
@@ -120,7 +111,7 @@ final class BodyReceiver {
                 // the deadline still ends a client that keeps sending.
                 state = State.REFUSED;
                 exchange.setPersistent(false);
-                Exchanges.json(exchange, 413, Map.of("error", tooLarge().getMessage()));
+                Exchanges.json(exchange, 413, Map.of("error", TOO_LARGE));
             } else {
                 state = State.GONE; // the client went away
                 if (deadline != null) {
@@ -153,25 +144,32 @@ final class BodyReceiver {
     /** The client has stopped sending, so the connection cannot carry another request. */
     private static void answerAndClose(HttpServerExchange exchange, int status, String error) {
         exchange.setPersistent(false);
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
-        String json;
-        try {
-            json = Exchanges.JSON.writeValueAsString(Map.of("error", error));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        exchange.getResponseSender().send(json, StandardCharsets.UTF_8, new IoCallback() {
-            @Override
-            public void onComplete(HttpServerExchange done, Sender sender) {
-                IoUtils.safeClose(done.getConnection());
-            }
-
-            @Override
-            public void onException(HttpServerExchange failed, Sender sender, IOException exception) {
-                IoUtils.safeClose(failed.getConnection());
-            }
-        });
+        Exchanges.json(exchange, status, Map.of("error", error), CLOSE);
     }
+
+    /** After a 100 Continue: the body follows, unless the answer could not be sent. */
+    private static final IoCallback CLOSE_ON_FAILURE = new IoCallback() {
+        @Override
+        public void onComplete(HttpServerExchange sent, Sender sender) {
+            // the body follows
+        }
+
+        @Override
+        public void onException(HttpServerExchange failed, Sender sender, IOException exception) {
+            IoUtils.safeClose(failed.getConnection());
+        }
+    };
+
+    private static final IoCallback CLOSE = new IoCallback() {
+        @Override
+        public void onComplete(HttpServerExchange done, Sender sender) {
+            IoUtils.safeClose(done.getConnection());
+        }
+
+        @Override
+        public void onException(HttpServerExchange failed, Sender sender, IOException exception) {
+            IoUtils.safeClose(failed.getConnection());
+        }
+    };
 }

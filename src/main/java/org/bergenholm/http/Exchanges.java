@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.io.IoCallback;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
@@ -72,17 +73,26 @@ public final class Exchanges {
     }
 
     public static void json(HttpServerExchange exchange, int status, Object value) {
+        json(exchange, status, value, IoCallback.END_EXCHANGE);
+    }
+
+    /** {@code then} runs once the answer is sent (or could not be). */
+    static void json(HttpServerExchange exchange, int status, Object value, IoCallback then) {
         try {
-            send(exchange, status, "application/json", JSON.writeValueAsString(value));
+            send(exchange, status, "application/json", JSON.writeValueAsString(value), then);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static void send(HttpServerExchange exchange, int status, String contentType, String body) {
+        send(exchange, status, contentType, body, IoCallback.END_EXCHANGE);
+    }
+
+    private static void send(HttpServerExchange exchange, int status, String contentType, String body, IoCallback then) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
-        exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+        exchange.getResponseSender().send(body, StandardCharsets.UTF_8, then);
     }
 
     public static void empty(HttpServerExchange exchange, int status) {
