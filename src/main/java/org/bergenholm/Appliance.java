@@ -13,6 +13,7 @@ import org.bergenholm.http.Health;
 import org.bergenholm.http.HttpServer;
 import org.bergenholm.images.CachingImageServer;
 import org.bergenholm.images.ImageCache;
+import org.bergenholm.images.ImagesAhead;
 import org.bergenholm.inventory.CachingHostLookup;
 import org.bergenholm.inventory.ClientSightings;
 import org.bergenholm.inventory.Inventory;
@@ -52,6 +53,7 @@ public final class Appliance implements AutoCloseable {
     private final StoredEventLog events;
     private final HttpServer http;
     private ImageCache images;
+    private ImagesAhead imagesAhead;
     private InventoryView bootView;
     private final TftpServer tftp;
     private final PowerService power;
@@ -86,6 +88,8 @@ public final class Appliance implements AutoCloseable {
             Auth auth = Auth.start(config.auth(), database, config.dataDir(), inventory, installTokens);
             // One in-memory copy of hosts and groups for everything booting machines ask: DHCP and /ipxe/.
             this.bootView = new InventoryView(inventory, InventoryView.REFRESH);
+            this.imagesAhead = new ImagesAhead(images, (id, params) -> params.get("ipxe_script") instanceof String template
+                    ? inventory.bootScriptAtHand(id, template, params, bootView) : java.util.Optional.empty());
             this.http = new HttpServer(config.listen(), config.httpPort(), inventory, bootView, events,
                     new CachingImageServer(images, config.images(), metrics.counting(events)), images, power, health, metrics,
                     bootRoot, auth, org.bergenholm.http.HttpLimits.defaults());
@@ -109,6 +113,9 @@ public final class Appliance implements AutoCloseable {
         } catch (Exception | Error e) {
             if (bootView != null) {
                 bootView.close();
+            }
+            if (imagesAhead != null) {
+                imagesAhead.close();
             }
             if (images != null) {
                 images.close();
@@ -137,8 +144,10 @@ public final class Appliance implements AutoCloseable {
             java.util.List<Segment> segments = Segment.of(config.interfaces(),
                     java.net.InetAddress.getByName(config.serverAddress()), config.baseUrl());
             DhcpServer server = "full".equals(config.dhcp())
-                    ? DhcpModes.full(segments, config.dhcpConfig(), Ports.STANDARD, bootView, sightings.noting(events), database)
-                    : DhcpModes.proxy(segments, config.dhcpConfig(), Ports.STANDARD, bootView, sightings.noting(events));
+                    ? DhcpModes.full(segments, config.dhcpConfig(), Ports.STANDARD, bootView, imagesAhead::booting,
+                            sightings.noting(events), database)
+                    : DhcpModes.proxy(segments, config.dhcpConfig(), Ports.STANDARD, bootView, imagesAhead::booting,
+                            sightings.noting(events));
             server.start();
             return server;
         } catch (java.io.IOException | RuntimeException e) {
@@ -195,6 +204,7 @@ public final class Appliance implements AutoCloseable {
         http.close();
         bootView.close();
         power.close();
+        imagesAhead.close();
         images.close();
         events.close();
         database.close();

@@ -13,11 +13,13 @@ final class BootPolicy {
 
     private final HostLookup hosts;
     private final String efiLoader;
+    private final BootAhead ahead;
     private final Set<Integer> reportedArchs = ConcurrentHashMap.newKeySet();
 
-    BootPolicy(HostLookup hosts, String efiLoader) {
+    BootPolicy(HostLookup hosts, String efiLoader, BootAhead ahead) {
         this.hosts = hosts;
         this.efiLoader = efiLoader;
+        this.ahead = ahead;
     }
 
     HostMatch host(DhcpRequest req) {
@@ -36,6 +38,9 @@ final class BootPolicy {
                 && reportedArchs.add(req.arch())) {
             log.info("DHCP: no boot file for client architecture {} (first seen from {}); such clients get no boot answer",
                     req.arch(), req.mac());
+        }
+        if (answer.isPresent() && host.id() != null) {
+            ahead.booting(host.id(), req.uuid(), host.params());
         }
         return answer;
     }

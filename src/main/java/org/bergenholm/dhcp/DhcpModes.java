@@ -26,16 +26,18 @@ public final class DhcpModes {
      * Proxy mode: answers PXE clients on the server port and the boot-server port of every segment,
      * from {@code hosts} (in service, the in-memory inventory view: no packet waits on the database).
      * Bound to 0.0.0.0 because broadcasts only reach wildcard sockets; a segment's interface narrows it.
+     * {@code ahead} hears of every boot answer given to a known host.
      */
-    public static DhcpServer proxy(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, EventLog events) {
+    public static DhcpServer proxy(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, BootAhead ahead,
+            EventLog events) {
         DhcpCounters counters = DhcpCounters.zero();
-        BootPolicy policy = new BootPolicy(hosts, config.efiLoader());
+        BootPolicy policy = new BootPolicy(hosts, config.efiLoader(), ahead);
         return new DhcpServer(new ProxyHandler(policy, ports, events, counters), segments, ANY, ports, counters);
     }
 
     /** Full mode: addresses from {@code config.pools()}, leases in memory and in the database's `leases` collection. */
-    public static DhcpServer full(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, EventLog events,
-            Database db) {
+    public static DhcpServer full(List<Segment> segments, DhcpConfig config, Ports ports, HostLookup hosts, BootAhead ahead,
+            EventLog events, Database db) {
         if (config.pools().isEmpty()) {
             throw new IllegalArgumentException("--dhcp full needs at least one pool (--pool START-END)");
         }
@@ -47,7 +49,7 @@ public final class DhcpModes {
             }
         }
         DhcpCounters counters = DhcpCounters.zero();
-        BootPolicy policy = new BootPolicy(hosts, config.efiLoader());
+        BootPolicy policy = new BootPolicy(hosts, config.efiLoader(), ahead);
         LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), config.offerHold(), config.quarantine(),
                 REFRESH);
         Ports noBootServer = new Ports(ports.server(), ports.client(), 0);

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bergenholm.events.EventLog;
+import org.bergenholm.images.HostImage;
 import org.bergenholm.images.ImageRequest;
 import org.bergenholm.images.ImageServer;
 import org.bergenholm.inventory.Inventory;
@@ -37,21 +38,20 @@ final class IpxeRoutes {
         }
     }
 
-    /** A kernel or initrd request: the host, and the parameter naming the image (else the fallback one). */
-    private record ImageWant(String hostId, String key, String fallbackKey) {
+    /** A kernel or initrd request: the host, and which of its parameters names the image. */
+    private record ImageWant(String hostId, HostImage image) {
     }
 
     /** What a `kernel`, `module` or `initrd` request asks for; HttpError 400 when it is malformed. */
     private static ImageWant imageWant(Request r) {
         if (r.segment(0).equals("kernel")) {
-            return new ImageWant(r.name(1), "kernel", "kernel");
+            return new ImageWant(r.name(1), HostImage.KERNEL);
         }
         String n = r.size() >= 3 ? r.segment(2) : null;
         if (n != null && !MODULE_NUMBER.matcher(n).matches()) {
             throw new HttpError(400, "module number must be a small integer, not '" + n + "'");
         }
-        int number = n == null ? 0 : Integer.parseInt(n);
-        return new ImageWant(checkedName(r.segment(1)), "module" + number, number == 0 ? "module" : null);
+        return new ImageWant(checkedName(r.segment(1)), HostImage.initrd(n == null ? 0 : Integer.parseInt(n)));
     }
 
     /**
@@ -79,7 +79,7 @@ final class IpxeRoutes {
             return false;
         }
         Map<String, Object> params = inventory.bootParametersAtHand(want.hostId(), view).orElse(null);
-        ImageRequest request = params == null ? null : imageRequest(want, params);
+        ImageRequest request = params == null ? null : want.image().request(want.hostId(), params);
         if (request == null || !images.servesWithoutBlocking(request)) {
             return false;
         }
@@ -150,27 +150,12 @@ final class IpxeRoutes {
     }
 
     private void image(Request r, ImageWant want) throws Exception {
-        ImageRequest request = imageRequest(want, inventory.bootParameters(want.hostId(), view));
+        ImageRequest request = want.image().request(want.hostId(), inventory.bootParameters(want.hostId(), view));
         if (request == null) {
-            String key = want.key();
-            String fallback = want.fallbackKey();
+            String key = want.image().key();
+            String fallback = want.image().fallbackKey();
             throw new HttpError(404, "host " + want.hostId() + " has no " + (fallback != null && !fallback.equals(key) ? key + " or " + fallback : key));
         }
         images.serve(r.exchange(), request);
-    }
-
-    /** The image the host's parameters name for {@code want}; null when they name none. */
-    private static ImageRequest imageRequest(ImageWant want, Map<String, Object> params) {
-        Object url = params.get(want.key());
-        if (url == null && want.fallbackKey() != null) {
-            url = params.get(want.fallbackKey());
-        }
-        if (!(url instanceof String u) || u.isEmpty()) {
-            return null;
-        }
-        Object proxy = params.get("proxy_url");
-        boolean cache = !Boolean.FALSE.equals(params.get("cache")) && !"false".equals(params.get("cache"));
-        String label = want.key().equals("kernel") ? "kernel" : "initrd " + want.key().substring("module".length());
-        return new ImageRequest(want.hostId(), label, u, proxy instanceof String p && !p.isEmpty() ? p : null, cache);
     }
 }

@@ -37,7 +37,7 @@ class BadInputTest {
         ports = new Ports(TestClient.freePort(), TestClient.freePort(), 0);
         Pool pool = Pool.parse("10.61.0.10-10.61.0.200", "255.255.255.0", null, List.of(), null, 600, null);
         server = DhcpModes.full(List.of(new Segment("lo", ip("127.0.0.1"), "http://10.61.0.1")), DhcpConfig.defaults().withPools(List.of(pool)),
-                ports, ProxyLoopbackTest.HOSTS, EventLog.NONE, db);
+                ports, ProxyLoopbackTest.HOSTS, BootAhead.NONE, EventLog.NONE, db);
         server.start();
         client = new TestClient(ports.client(), ports.server());
     }

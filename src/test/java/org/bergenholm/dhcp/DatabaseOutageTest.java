@@ -92,8 +92,8 @@ class DatabaseOutageTest {
         Lab.Node newcomer = lab.node("n", null);
         startDatabase();
         Inventory inventory = connect();
-        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, view(inventory),
-                (host, step, details) -> { }, db);
+        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD,
+                view(inventory), BootAhead.NONE, (host, step, details) -> { }, db);
         server.start();
         String leased = address(udhcpc(known, "before", 5));
 
@@ -123,7 +123,7 @@ class DatabaseOutageTest {
         startDatabase();
         Inventory inventory = connect();
         server = DhcpModes.proxy(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), DhcpConfig.defaults(),
-                Ports.STANDARD, view(inventory), (host, step, details) -> { });
+                Ports.STANDARD, view(inventory), BootAhead.NONE, (host, step, details) -> { });
         server.start();
         assertTrue(inventory.hosts().create("rack-1", Map.of("mac", firmware.mac(), "dhcp_bootfile", "custom.kpxe")));
         stopDatabase();
@@ -142,15 +142,15 @@ class DatabaseOutageTest {
         }
         Inventory inventory = connect();
         server = DhcpModes.proxy(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), DhcpConfig.defaults(),
-                Ports.STANDARD, view(inventory), (host, step, details) -> { });
+                Ports.STANDARD, view(inventory), BootAhead.NONE, (host, step, details) -> { });
         server.start();
         String env = udhcpc(client, "proxy", 5, PXE_FIRMWARE);
         assertNotNull(env, "no proxy answer without a database");
         assertTrue(env.contains("boot_file=undionly.kpxe"), env);
         server.close();
 
-        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD, view(inventory),
-                (host, step, details) -> { }, db);
+        server = DhcpModes.full(List.of(new Segment(lab.bridge, ip(lab.address(1)), "http://" + lab.address(1))), pool(), Ports.STANDARD,
+                view(inventory), BootAhead.NONE, (host, step, details) -> { }, db);
         server.start();
         assertNull(udhcpc(client, "unready", 2), "no lease before the lease table could be read");
         assertEquals(0, server.counters().offers().get(), "no offer either: it could name someone else's address");

@@ -63,7 +63,7 @@ class DhcpFuzzTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("dhcp-fuzz");
         db = Database.embedded(dir);
-        BootPolicy policy = new BootPolicy(HOSTS, BootSettings.DEFAULT_EFI_LOADER);
+        BootPolicy policy = new BootPolicy(HOSTS, BootSettings.DEFAULT_EFI_LOADER, BootAhead.NONE);
         proxy = new ProxyHandler(policy, PORTS, EventLog.NONE, DhcpCounters.zero());
         pool = Pool.parse("10.62.0.10-10.62.0.200", "255.255.255.0", "10.62.0.1", List.of("10.62.0.1"), "lab", 600, null);
         LeaseAllocator leases = new LeaseAllocator(new LeaseStore(db), Clock.systemUTC(), Duration.ofSeconds(60), Duration.ofMinutes(10),

@@ -56,10 +56,11 @@ class DhcpOptionsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DhcpOptions.from(Map.of("pools", List.of(Map.of("netmask", "x"))),
                 null, null, null, null, null, null, null)).getMessage().contains("range"));
         assertThrows(IllegalArgumentException.class, () -> DhcpModes.full(List.of(new Segment(null, ip("10.0.0.1"), "http://x")),
-                DhcpConfig.defaults(), Ports.STANDARD, ProxyLoopbackTest.HOSTS, null, null));
+                DhcpConfig.defaults(), Ports.STANDARD, ProxyLoopbackTest.HOSTS, BootAhead.NONE, null, null));
         Pool elsewhere = Pool.parse("10.0.7.10-10.0.7.20", null, null, List.of(), null, null, "eth7");
         String unbound = assertThrows(IllegalArgumentException.class, () -> DhcpModes.full(List.of(new Segment("lo", ip("10.0.0.1"),
-                "http://x")), DhcpConfig.defaults().withPools(List.of(elsewhere)), Ports.STANDARD, ProxyLoopbackTest.HOSTS, null, null))
+                "http://x")), DhcpConfig.defaults().withPools(List.of(elsewhere)), Ports.STANDARD, ProxyLoopbackTest.HOSTS, BootAhead.NONE,
+                null, null))
                 .getMessage();
         assertTrue(unbound.contains("add --interface eth7"), unbound);
     }

@@ -48,7 +48,7 @@ class FullLoopbackTest {
         Pool pool = Pool.parse("10.60.0.10-10.60.0.12", "255.255.255.0", "10.60.0.1", List.of("10.60.0.1", "9.9.9.9"),
                 "lab.example", 600, null);
         server = DhcpModes.full(List.of(new Segment("lo", SERVER, "http://10.60.0.1")), DhcpConfig.defaults().withPools(List.of(pool)), ports,
-                HOSTS, (host, step, details) -> events.add(host + " " + step + " " + details.get("address")), db);
+                HOSTS, BootAhead.NONE, (host, step, details) -> events.add(host + " " + step + " " + details.get("address")), db);
         server.start();
         client = new TestClient(ports.client(), ports.server());
     }

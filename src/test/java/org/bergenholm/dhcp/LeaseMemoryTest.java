@@ -45,7 +45,7 @@ class LeaseMemoryTest {
         Ports ports = new Ports(TestClient.freePort(), TestClient.freePort(), 0);
         Pool pool = Pool.parse("10.62.0.10-10.62.0.20", "255.255.255.0", null, List.of(), null, 600, null);
         server = DhcpModes.full(List.of(new Segment("lo", SERVER, "http://10.62.0.1")), DhcpConfig.defaults().withPools(List.of(pool)), ports,
-                FullLoopbackTest.HOSTS, (host, step, details) -> { }, db);
+                FullLoopbackTest.HOSTS, BootAhead.NONE, (host, step, details) -> { }, db);
         server.start();
         client = new TestClient(ports.client(), ports.server());
     }

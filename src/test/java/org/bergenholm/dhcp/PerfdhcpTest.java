@@ -64,7 +64,7 @@ class PerfdhcpTest {
 
     private DhcpServer server(String serverId, Database db, Pool pool) throws Exception {
         DhcpServer s = DhcpModes.full(List.of(new Segment(lab.bridge, InetAddress.getByName(serverId), "http://" + serverId)),
-                DhcpConfig.defaults().withPools(List.of(pool)), Ports.STANDARD, NO_HOSTS, acks, db);
+                DhcpConfig.defaults().withPools(List.of(pool)), Ports.STANDARD, NO_HOSTS, BootAhead.NONE, acks, db);
         s.start();
         open.add(s);
         return s;

@@ -40,7 +40,7 @@ class ProxyLoopbackTest {
     void start() throws Exception {
         ports = new Ports(TestClient.freePort(), TestClient.freePort(), TestClient.freePort());
         server = DhcpModes.proxy(List.of(new Segment("lo", SERVER, "http://127.0.0.1:8080")), DhcpConfig.defaults(), ports, HOSTS,
-                (host, step, details) -> events.add(host + " " + step + " " + details.get("bootfile")));
+                BootAhead.NONE, (host, step, details) -> events.add(host + " " + step + " " + details.get("bootfile")));
         server.start();
         client = new TestClient(ports.client(), ports.server());
     }

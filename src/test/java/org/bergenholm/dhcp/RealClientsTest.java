@@ -243,6 +243,56 @@ class RealClientsTest {
         assertTrue(udhcpc(client, "changed", firmware).contains("boot_file=second.kpxe"));
     }
 
+    /**
+     * A known machine's first DHCP packet starts the download of the images its script fetches
+     * through the appliance, before the machine has asked for anything over HTTP; an image its
+     * parameters name that the script does not fetch stays upstream.
+     */
+    @Test
+    void pxeFirmwareOfAKnownHostStartsTheFetchOfItsScriptsImages() throws Exception {
+        Lab.requireTool("/usr/bin/busybox", "busybox");
+        lab = new Lab();
+        Lab.Node client = lab.node("a", null);
+        List<String> fetched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer upstream = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", exchange -> {
+            fetched.add(exchange.getRequestURI().getPath());
+            byte[] body = new byte[64 << 10];
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+        try {
+            startAppliance("full", DhcpConfig.defaults().withPools(List.of(Pool.parse(lab.address(100) + "-" + lab.address(150),
+                    "255.255.255.0", null, List.of(), null, 600, null))));
+            String option97 = "00112233445566778899aabbccddeeff00";
+            String uuid = DhcpRequest.uuid(java.util.HexFormat.of().parseHex(option97));
+            String mirror = "http://127.0.0.1:" + upstream.getAddress().getPort();
+            assertEquals(201, post("/api/1.0/templates/ahead.ipxe", "#!ipxe\ninitrd http://" + lab.address(1)
+                    + "/ipxe/initrd/${uuid}/0\nkernel http://" + lab.address(1) + "/ipxe/kernel/${uuid}\nboot\n"));
+            assertEquals(201, post("/api/1.0/hosts/" + uuid, "{\"ipxe_script\": \"ahead.ipxe\", \"kernel\": \"" + mirror
+                    + "/vmlinuz\", \"module0\": \"" + mirror + "/initrd.img\", \"module1\": \"" + mirror + "/unused.img\"}"));
+            Thread.sleep(1500); // the script is rendered ahead meanwhile, as for a machine powered on after its host was written
+            assertEquals(List.of(), fetched, "writing the host fetched nothing");
+
+            String[] firmware = {"-V", "PXEClient:Arch:00000:UNDI:002001", "-x", "0x5d:0000", "-x", "0x61:" + option97};
+            assertTrue(udhcpc(client, "ahead", firmware).contains("boot_file=undionly.kpxe"));
+            long end = System.currentTimeMillis() + 5000;
+            while (fetched.size() < 2 && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertEquals(java.util.Set.of("/vmlinuz", "/initrd.img"), java.util.Set.copyOf(fetched),
+                    "the firmware's DHCP alone had the cache fetch the script's images: " + fetched);
+            String cached = get("/api/1.0/images");
+            assertTrue(cached.contains(mirror + "/vmlinuz") && cached.contains(mirror + "/initrd.img"), cached);
+            assertFalse(cached.contains("unused.img"), cached);
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
     /** Runs udhcpc once; returns the environment its script saw when the lease was bound. */
     private String udhcpc(Lab.Node client, String name, String... options) throws Exception {
         Path script = dir.resolve(name + ".sh");
