@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""Summarises one storm run (OUTDIR from run.sh): a Markdown table, an SVG chart of machines booted
-over time for every stack, and the final line `machines N failures F seconds S reference_seconds R`,
-where R is the mean of the reference's runs before and after the appliance's."""
+"""Summarises a round of run.sh (report.py ROUNDDIR): a Markdown table, an SVG chart of machines booted
+over time for every stack, and the line `machines N failures F seconds S reference_seconds R`, where R
+is the mean of the reference's runs before and after the appliance's.
+
+report.py --rounds OUTDIR: each round's figures and ratio (cold seconds over the reference's), how often
+and by how much the appliance took less time, and the final line of run.sh, with the medians."""
 import json
 import os
 import sys
@@ -85,5 +88,38 @@ def main():
           f"reference_seconds {ref:.1f}")
 
 
+def median(values):
+    v = sorted(values)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+def rounds(out):
+    dirs = sorted((d for d in os.listdir(out) if d.startswith("round-")), key=lambda d: int(d.split("-")[1]))
+    cold, ref, ratios, failures, n = [], [], [], 0, 0
+    for d in dirs:
+        by = {}
+        for key, _, _ in RUNS:
+            with open(os.path.join(out, d, key + ".json")) as f:
+                by[key] = json.load(f)["summary"]
+        n = by["cold"]["machines"]
+        failures += by["cold"]["failures"] + by["warm"]["failures"]
+        r = (by["reference-first"]["seconds"] + by["reference"]["seconds"]) / 2
+        cold.append(by["cold"]["seconds"])
+        ref.append(r)
+        ratios.append(cold[-1] / r)
+        print(f"{d}: machines {n} failures {by['cold']['failures']} seconds {cold[-1]:.1f} reference_seconds {r:.1f} "
+              f"ratio {ratios[-1]:.2f} (warm {by['warm']['seconds']:.1f} s, failures {by['warm']['failures']}, "
+              f"ratio {by['warm']['seconds'] / r:.2f})")
+    print(f"rounds {len(dirs)} appliance_faster {sum(c < r for c, r in zip(cold, ref))} mean_ratio "
+          f"{sum(ratios) / len(ratios):.2f} median_ratio {median(ratios):.2f} min_ratio {min(ratios):.2f} "
+          f"max_ratio {max(ratios):.2f}")
+    print(f"machines {n} failures {failures} seconds {median(cold):.1f} reference_seconds {median(ref):.1f}")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) not in (2, 3) or len(sys.argv) == 3 and sys.argv[1] != "--rounds":
+        sys.exit("usage: report.py ROUNDDIR | report.py --rounds OUTDIR")
+    if sys.argv[1] == "--rounds":
+        rounds(sys.argv[2])
+    else:
+        main()

@@ -1,19 +1,28 @@
 #!/bin/bash
 # Boot storm: N simulated machines against the reference stack (dnsmasq DHCP+TFTP, nginx HTTP), then
 # against the appliance (cold cache, then warm), then against the reference again, on the same
-# namespaces and addresses. The reference runs first and last, and its time is the mean of the two,
-# so neither stack has the better place in the sequence (docs/BENCHMARKS.md finding 34).
+# namespaces and addresses; that round STORM_ROUNDS times (default 5). Within a round the reference runs
+# first and last and its time is the mean of the two, so neither stack has the better place in the
+# sequence (docs/BENCHMARKS.md finding 34). One round cannot tell a few per cent apart: the generator's
+# CPU, three quarters of every storm's, moves by more than that from storm to storm (finding 52).
 #
-#   bench/storm/run.sh N [OUTDIR]      as root on Debian 12; results in OUTDIR (default /tmp/bhstorm-N)
+#   bench/storm/run.sh N [OUTDIR]      as root on Debian 12; results in OUTDIR (default /tmp/bhstorm-N),
+#                                      round R's in OUTDIR/round-R
+#   STORM_ROUNDS=1 bench/storm/run.sh N   one round
 #   APPLIANCE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/storm.jfr' bench/storm/run.sh N   to profile it
 #   STORM_CC=bbr bench/storm/run.sh N     with another TCP congestion control than cubic
 #
 # Namespaces: bhstorm (server side: bridge br0 10.80.0.1/22, the stack under test, an image mirror on
 # 127.0.0.1:8081) and bhstormc (the generator, 10.80.0.2/22 on a veth into br0).
-# Last line: machines N failures F seconds S reference_seconds R (S: the appliance with a cold cache;
-# R: the mean of the reference's two runs).
+# Each round ends with its line and ratio; then
+#   rounds K appliance_faster W mean_ratio M median_ratio D min_ratio A max_ratio B
+# and last: machines N failures F seconds S reference_seconds R (S: the median over the rounds of the
+# appliance's time with a cold cache and a freshly started JVM; R: the median of the rounds' reference
+# times; F: machines that failed in any of the appliance's storms, cold or warm, over all rounds).
 set -euo pipefail
 n=${1:?usage: run.sh N [OUTDIR]}
+rounds=${STORM_ROUNDS:-5}
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: STORM_ROUNDS must be a positive number, not '$rounds'" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=${2:-/tmp/bhstorm-$n}
@@ -101,27 +110,27 @@ gen() {  # gen LABEL: the storm from the client namespace; LABEL-cpu.txt: how bu
          # LABEL-servers.txt: the server side's CPU by process and thread
     local before after ns server0 server1
     server0=$(ns_cpu $srv)
-    $py "$here/threads.py" snapshot $(ip netns pids $srv) > "$out/$1-servers0.json"
+    $py "$here/threads.py" snapshot $(ip netns pids $srv) > "$run/$1-servers0.json"
     before=$(head -1 /proc/stat)
-    for ns in $srv $cli; do ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net0.json"; done
+    for ns in $srv $cli; do ip netns exec $ns $py "$here/netstat.py" snapshot > "$run/$1-$ns-net0.json"; done
     ip netns exec $cli $storm run --n "$n" --server 10.80.0.1 \
-        --kernel "$out/mirror/kernel" --initrd "$out/mirror/initrd" --label "$1" --out "$out/$1.json" \
+        --kernel "$out/mirror/kernel" --initrd "$out/mirror/initrd" --label "$1" --out "$run/$1.json" \
         --loader "undionly.kpxe=$repo/boot-assets/undionly.kpxe" --loader "snponly.efi=$repo/boot-assets/snponly.efi"
     after=$(head -1 /proc/stat)
     server1=$(ns_cpu $srv)
-    $py "$here/threads.py" snapshot $(ip netns pids $srv) > "$out/$1-servers1.json"
-    $py "$here/threads.py" diff "$out/$1-servers0.json" "$out/$1-servers1.json" > "$out/$1-servers.txt"
+    $py "$here/threads.py" snapshot $(ip netns pids $srv) > "$run/$1-servers1.json"
+    $py "$here/threads.py" diff "$run/$1-servers0.json" "$run/$1-servers1.json" > "$run/$1-servers.txt"
     echo "$before" "$after" | awk -v hz="$(getconf CLK_TCK)" -v server="$server0 $server1" \
-        -v gen="$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["generator_cpu"])' "$out/$1.json")" '{ n = (NF - 2) / 2
+        -v gen="$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["generator_cpu"])' "$run/$1.json")" '{ n = (NF - 2) / 2
         for (i = 2; i <= n + 1; i++) { d = $(i + n + 1) - $i; total += d; if (i == 5 || i == 6) idle += d; f[i] = d }
         split(server, s, " ")
         printf "all cores busy %.0f%%, %.1f CPU-seconds used by everything: servers %.1f, generator %.1f",
             100 * (total - idle) / total, (total - idle) / hz, s[2] - s[1], gen
         printf " (interrupts %.1f, softirq %.1f, steal %.1f of all)\n", f[7] / hz, f[8] / hz, f[9] / hz }' \
-        | tee "$out/$1-cpu.txt"
+        | tee "$run/$1-cpu.txt"
     for ns in $srv $cli; do  # TCP counters on each side (losses, retransmissions, zero windows)
-        ip netns exec $ns $py "$here/netstat.py" snapshot > "$out/$1-$ns-net1.json"
-        $py "$here/netstat.py" diff "$out/$1-$ns-net0.json" "$out/$1-$ns-net1.json" > "$out/$1-$ns-net.txt"
+        ip netns exec $ns $py "$here/netstat.py" snapshot > "$run/$1-$ns-net1.json"
+        $py "$here/netstat.py" diff "$run/$1-$ns-net0.json" "$run/$1-$ns-net1.json" > "$run/$1-$ns-net.txt"
     done
 }
 cpu_seconds() {  # utime+stime of PID in seconds
@@ -138,12 +147,13 @@ await_http() {
 # ---- the reference: dnsmasq (DHCP + TFTP, iPXE detected by user class) and nginx (script + images)
 cp "$repo/boot-assets/undionly.kpxe" "$repo/boot-assets/snponly.efi" "$out/tftp/"
 ln "$out/mirror/kernel" "$out/www/kernel"; ln "$out/mirror/initrd" "$out/www/initrd"
+$storm reservations --n "$n" --first-address 10.80.0.10 > "$out/dnsmasq.hosts"
 printf '#!ipxe\ninitrd --name module0 http://10.80.0.1/initrd\nkernel http://10.80.0.1/kernel\nboot\n' > "$out/www/boot.ipxe"
 reference() {  # reference LABEL: start dnsmasq and nginx, run the storm against them, stop them
-cat > "$out/nginx.conf" <<EOF
+cat > "$run/nginx.conf" <<EOF
 worker_processes auto;
-pid $out/nginx.pid;
-error_log $out/nginx-error.log;
+pid $run/nginx.pid;
+error_log $run/nginx-error.log;
 events { worker_connections 4096; }
 http {
     access_log off;
@@ -152,7 +162,7 @@ http {
     server { listen 10.80.0.1:80; root $out/www; }
 }
 EOF
-ip netns exec $srv nginx -c "$out/nginx.conf" -g 'daemon off;' > "$out/nginx.log" 2>&1 &
+ip netns exec $srv nginx -c "$run/nginx.conf" -g 'daemon off;' > "$run/nginx.log" 2>&1 &
 local nginx=$!; pids+=($nginx)
 # Equivalent settings: the same pool and lease time, no ping before offering (the appliance does not
 # ping), and limits high enough for N machines (dnsmasq's defaults cap leases at 1000 and TFTP at 50).
@@ -160,17 +170,16 @@ local nginx=$!; pids+=($nginx)
 # to several machines of a storm and NAKs all but one (588 of 1000 machines gave up after 21 NAKs), and
 # with its ping check on it lost 834 to "no OFFER". Reservations are its best case.
 # --quiet-dhcp/--quiet-tftp: the appliance logs its decisions only at debug level.
-rm -f "$out/dnsmasq.leases"  # each run starts without leases, as the appliance's first does
-$storm reservations --n "$n" --first-address 10.80.0.10 > "$out/dnsmasq.hosts"
+rm -f "$run/dnsmasq.leases"  # each run starts without leases, as the appliance's first does
 ip netns exec $srv dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=br0 --bind-interfaces \
     --dhcp-range=10.80.0.10,10.80.3.250,255.255.252.0,3600 --dhcp-option=option:router,10.80.0.1 \
-    --dhcp-lease-max=$((n + 1000)) --dhcp-leasefile="$out/dnsmasq.leases" --no-ping \
+    --dhcp-lease-max=$((n + 1000)) --dhcp-leasefile="$run/dnsmasq.leases" --no-ping \
     --dhcp-hostsfile="$out/dnsmasq.hosts" \
     --enable-tftp --tftp-root="$out/tftp" --tftp-max=$((n + 50)) \
     --dhcp-match=set:ipxe,77,"iPXE" --dhcp-match=set:efi64,option:client-arch,7 \
     --dhcp-boot=tag:ipxe,http://10.80.0.1/boot.ipxe \
     --dhcp-boot=tag:!ipxe,tag:efi64,snponly.efi --dhcp-boot=tag:!ipxe,tag:!efi64,undionly.kpxe \
-    --quiet-dhcp --quiet-tftp --log-facility="$out/dnsmasq.log" > "$out/dnsmasq.out" 2>&1 &
+    --quiet-dhcp --quiet-tftp --log-facility="$run/dnsmasq.log" > "$run/dnsmasq.out" 2>&1 &
 local dnsmasq=$!; pids+=($dnsmasq)
 await_http http://10.80.0.1/boot.ipxe
 sleep 1
@@ -178,39 +187,45 @@ gen "$1"
 kill $nginx $dnsmasq; wait $nginx $dnsmasq 2>/dev/null || true
 }
 
-reference reference-first
+# ---- the appliance: a fresh data directory (empty image cache, no leases) and a freshly started JVM
+# The appliance's own counters after each storm (DHCP packets by outcome, TFTP, database commands by name).
+metrics() { ip netns exec $cli curl -sf http://10.80.0.1/metrics | grep -E '^bergenholm_(dhcp|tftp|db)' > "$run/$1-metrics.txt" || true; }
+appliance() {
+    ip netns exec $srv $py -m http.server 8081 --bind 127.0.0.1 --directory "$out/mirror" > "$run/mirror.log" 2>&1 &
+    local mirror=$!; pids+=($mirror)
+    # --no-auth: the storm measures booting inside closed namespaces; the API only loads its hosts.
+    ip netns exec $srv env BERGENHOLM_JAVA_OPTS="${APPLIANCE_JAVA_OPTS:-}" "$repo/appliance/bergenholm" serve --no-auth --interface br0 --server-address 10.80.0.1 \
+        --base-url http://10.80.0.1 --http-port 80 --tftp-port 69 --dhcp full \
+        --pool 10.80.0.10-10.80.3.250 --netmask 255.255.252.0 --router 10.80.0.1 \
+        --boot-assets "$repo/boot-assets" --data-dir "$run/data" \
+        --tftp-max-per-client $((n + 50)) --tftp-max-transfers $((n + 50)) > "$run/appliance.log" 2>&1 &
+    app=$!; pids+=($app)
+    await_http http://10.80.0.1/api/1.0/hosts/
+    ip netns exec $cli $storm hosts --api http://10.80.0.1/api/1.0 --n "$n" \
+        --kernel-url http://127.0.0.1:8081/kernel --initrd-url http://127.0.0.1:8081/initrd
+    cpu0=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$run/threads0.json"
+    metrics start
+    gen cold
+    cpu1=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$run/threads1.json"
+    metrics cold
+    gen warm
+    cpu2=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$run/threads2.json"
+    metrics warm
+    { echo "cold run:"; $py "$here/threads.py" diff "$run/threads0.json" "$run/threads1.json"
+      echo "warm run:"; $py "$here/threads.py" diff "$run/threads1.json" "$run/threads2.json"; } > "$run/appliance-threads.txt"
+    rss_kb=$(awk '/VmHWM/ { print $2 }' /proc/$app/status)
+    awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v r="$rss_kb" 'BEGIN {
+        printf "{\"cpu_cold\": %.2f, \"cpu_warm\": %.2f, \"peak_rss_kb\": %d}\n", b - a, c - b, r }' > "$run/appliance-process.json"
+    cat "$run/appliance-process.json"
+    kill $app $mirror; wait $app $mirror 2>/dev/null || true
+}
 
-# ---- the appliance
-ip netns exec $srv $py -m http.server 8081 --bind 127.0.0.1 --directory "$out/mirror" > "$out/mirror.log" 2>&1 &
-pids+=($!)
-# --no-auth: the storm measures booting inside closed namespaces; the API only loads its hosts.
-ip netns exec $srv env BERGENHOLM_JAVA_OPTS="${APPLIANCE_JAVA_OPTS:-}" "$repo/appliance/bergenholm" serve --no-auth --interface br0 --server-address 10.80.0.1 \
-    --base-url http://10.80.0.1 --http-port 80 --tftp-port 69 --dhcp full \
-    --pool 10.80.0.10-10.80.3.250 --netmask 255.255.252.0 --router 10.80.0.1 \
-    --boot-assets "$repo/boot-assets" --data-dir "$out/data" \
-    --tftp-max-per-client $((n + 50)) --tftp-max-transfers $((n + 50)) > "$out/appliance.log" 2>&1 &
-app=$!; pids+=($app)
-await_http http://10.80.0.1/api/1.0/hosts/
-ip netns exec $cli $storm hosts --api http://10.80.0.1/api/1.0 --n "$n" \
-    --kernel-url http://127.0.0.1:8081/kernel --initrd-url http://127.0.0.1:8081/initrd
-cpu0=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads0.json"
-# The appliance's own counters after each run (DHCP packets by outcome, TFTP, database commands by name).
-metrics() { ip netns exec $cli curl -sf http://10.80.0.1/metrics | grep -E '^bergenholm_(dhcp|tftp|db)' > "$out/$1-metrics.txt" || true; }
-metrics start
-gen cold
-cpu1=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads1.json"
-metrics cold
-gen warm
-cpu2=$(cpu_seconds $app); $py "$here/threads.py" snapshot $app > "$out/threads2.json"
-metrics warm
-{ echo "cold run:"; $py "$here/threads.py" diff "$out/threads0.json" "$out/threads1.json"
-  echo "warm run:"; $py "$here/threads.py" diff "$out/threads1.json" "$out/threads2.json"; } > "$out/appliance-threads.txt"
-rss_kb=$(awk '/VmHWM/ { print $2 }' /proc/$app/status)
-awk -v a="$cpu0" -v b="$cpu1" -v c="$cpu2" -v r="$rss_kb" 'BEGIN {
-    printf "{\"cpu_cold\": %.2f, \"cpu_warm\": %.2f, \"peak_rss_kb\": %d}\n", b - a, c - b, r }' > "$out/appliance-process.json"
-cat "$out/appliance-process.json"
-kill $app; wait $app 2>/dev/null || true
-
-reference reference
-
-$py "$here/report.py" "$out"
+for r in $(seq "$rounds"); do
+    run="$out/round-$r"; mkdir -p "$run"
+    echo "== round $r of $rounds"
+    reference reference-first
+    appliance
+    reference reference
+    $py "$here/report.py" "$run"
+done
+$py "$here/report.py" --rounds "$out"
