@@ -112,7 +112,12 @@ class BootLabIT {
                     "/hosts/" + uuid + "/events", body -> body.contains("localboot.ipxe"));
             assertInOrder(events, "registered", "dhcp ack", "script served", "initrd 0 served", "kernel served",
                     "template rendered", "installed marked", "localboot.ipxe");
-            assertTrue(events.contains("\"miss\""), "the images came through the cache: " + events);
+            String cached = lab.get("/images").body();
+            assertTrue(cached.contains("/vmlinuz") && cached.contains("/initrd.gz") && !cached.contains("\"complete\":false"),
+                    "the images came through the cache: " + cached);
+            // Fetched when the firmware's DHCP was answered, seconds before iPXE asked for them (ImagesAhead).
+            assertTrue(events.matches("(?s).*\"initrd 0 served\"[^}]*\"cache\":\"hit\".*")
+                    && events.matches("(?s).*\"kernel served\"[^}]*\"cache\":\"hit\".*"), "the images were fetched ahead: " + events);
         }
     }
 
