@@ -8,6 +8,7 @@ and by how much the appliance took less time, and the final line of run.sh, with
 import json
 import os
 import sys
+from statistics import median
 
 RUNS = [("reference-first", "dnsmasq + nginx, before", "#ff9896"), ("cold", "appliance, cold cache", "#1f77b4"),
         ("warm", "appliance, warm cache", "#2ca02c"), ("reference", "dnsmasq + nginx, after", "#d62728")]
@@ -86,11 +87,6 @@ def main():
         print(f"ratio to reference: cold {cold['seconds'] / ref:.2f}, warm {by['warm']['seconds'] / ref:.2f}")
     print(f"machines {n} failures {cold.get('failures', n)} seconds {cold.get('seconds', 0):.1f} "
           f"reference_seconds {ref:.1f}")
-
-
-def median(values):
-    v = sorted(values)
-    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
 
 
 def rounds(out):

@@ -45,13 +45,13 @@ final class IpxeRoutes {
     /** What a `kernel`, `module` or `initrd` request asks for; HttpError 400 when it is malformed. */
     private static ImageWant imageWant(Request r) {
         if (r.segment(0).equals("kernel")) {
-            return new ImageWant(r.name(1), HostImage.KERNEL);
+            return new ImageWant(r.name(1), HostImage.of("kernel", 0));
         }
         String n = r.size() >= 3 ? r.segment(2) : null;
         if (n != null && !MODULE_NUMBER.matcher(n).matches()) {
             throw new HttpError(400, "module number must be a small integer, not '" + n + "'");
         }
-        return new ImageWant(checkedName(r.segment(1)), HostImage.initrd(n == null ? 0 : Integer.parseInt(n)));
+        return new ImageWant(checkedName(r.segment(1)), HostImage.of("initrd", n == null ? 0 : Integer.parseInt(n)));
     }
 
     /**
@@ -154,7 +154,7 @@ final class IpxeRoutes {
         if (request == null) {
             String key = want.image().key();
             String fallback = want.image().fallbackKey();
-            throw new HttpError(404, "host " + want.hostId() + " has no " + (fallback != null && !fallback.equals(key) ? key + " or " + fallback : key));
+            throw new HttpError(404, "host " + want.hostId() + " has no " + (fallback != null ? key + " or " + fallback : key));
         }
         images.serve(r.exchange(), request);
     }

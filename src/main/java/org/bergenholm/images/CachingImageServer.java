@@ -93,7 +93,7 @@ public final class CachingImageServer implements ImageServer {
      */
     @Override
     public boolean servesWithoutBlocking(ImageRequest request) {
-        return request.cache() && !request.url().startsWith("file:");
+        return request.throughCache();
     }
 
     /**

@@ -7,10 +7,11 @@ import java.util.Map;
  * `kernel`; `moduleN` for initrd N, and plain `module` for initrd 0, as Bergenholm 1.0 allows.
  */
 public record HostImage(String key, String fallbackKey) {
-    public static final HostImage KERNEL = new HostImage("kernel", "kernel");
+    private static final HostImage KERNEL = new HostImage("kernel", null);
 
-    public static HostImage initrd(int number) {
-        return new HostImage("module" + number, number == 0 ? "module" : null);
+    /** The image of route `kernel`, or of `initrd`/`module` number {@code number}. */
+    public static HostImage of(String route, int number) {
+        return route.equals("kernel") ? KERNEL : new HostImage("module" + number, number == 0 ? "module" : null);
     }
 
     /** The fetch the host's parameters ask for; null when they name no such image. */

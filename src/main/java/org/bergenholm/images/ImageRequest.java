@@ -6,4 +6,8 @@ package org.bergenholm.images;
  * {@code label} names the image on the timeline: "kernel", "initrd 0", "initrd 1", ...
  */
 public record ImageRequest(String hostId, String label, String url, String proxyUrl, boolean cache) {
+    /** Served from the cache: not a `file://` URL of the local mirror, and caching allowed. */
+    boolean throughCache() {
+        return cache && !url.startsWith("file:");
+    }
 }

@@ -74,11 +74,8 @@ public final class ImagesAhead implements AutoCloseable {
             if (!(id.equals(hostId) || id.equals("${uuid}") && hostId.equals(uuid))) {
                 continue;
             }
-            HostImage image = m.group(1).equals("kernel") ? HostImage.KERNEL
-                    : HostImage.initrd(m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
-            ImageRequest r = image.request(hostId, params);
-            if (r != null && r.cache() && (r.url().startsWith("http://") || r.url().startsWith("https://"))
-                    && cache.prefetch(r.url(), r.proxyUrl())) {
+            ImageRequest r = HostImage.of(m.group(1), m.group(3) == null ? 0 : Integer.parseInt(m.group(3))).request(hostId, params);
+            if (r != null && r.throughCache() && cache.prefetch(r.url(), r.proxyUrl())) {
                 started.add(r.url());
                 log.debug("fetching {} of host {} ahead: {}", r.label(), hostId, Urls.shown(r.url()));
             }
